@@ -105,9 +105,15 @@ function probeRedis(url, { timeoutMs = 5000, intervalMs = 250 } = {}) {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     });
-    redis.on('error', () => undefined); // reported through the rejected command instead
+    // ioredis rejects with a bare "Connection is closed."; the socket error says why.
+    let socketError;
+    redis.on('error', (error) => {
+      socketError = error;
+    });
     try {
-      await redis.connect();
+      await redis.connect().catch((error) => {
+        throw socketError ?? error;
+      });
       const pong = await redis.ping();
       if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
       const info = await redis.info('server');

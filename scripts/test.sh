@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): real infrastructure up, then lint (typecheck, eslint, import
+# cycles), then every jest project (unit, integration, e2e). Exits non-zero when any step fails.
+# Lint failures do not stop the tests: one run reports both. Extra arguments go to jest.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT" || exit 1
+mkdir -p .cache
+
+now_ms() { date +%s%3N; }
+step_started=0
+begin() {
+  step_started=$(now_ms)
+  printf '\n== %s\n' "$*"
+}
+took() {
+  local ms=$(($(now_ms) - step_started))
+  printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+failed=()
+
+begin "infrastructure (scripts/infra.sh up)"
+if ! bash scripts/infra.sh up; then
+  printf '\ntest: the infrastructure did not come up (above); no test was run.\n' >&2
+  exit 1
+fi
+
+begin "lint: typecheck, eslint, import cycles"
+if npm run --silent lint; then
+  printf 'lint passed in %s\n' "$(took)"
+else
+  printf 'lint FAILED in %s\n' "$(took)"
+  failed+=(lint)
+fi
+
+begin "jest --ci (unit, integration, e2e)"
+results=.cache/jest-results.json
+rm -f "$results"
+if npx --no-install jest --ci --json --outputFile="$results" "$@"; then
+  printf 'jest passed in %s\n' "$(took)"
+else
+  printf 'jest FAILED in %s\n' "$(took)"
+  failed+=(jest)
+fi
+
+# jest's own summary is above; this plain closing line states the counts once more, alone on a line.
+counts=$(node -e '
+  const fs = require("node:fs");
+  try {
+    const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    process.stdout.write(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  } catch {
+    process.stdout.write("");
+  }' "$results")
+
+echo
+if ((${#failed[@]} > 0)); then
+  printf 'test: FAILED (%s)\n' "${failed[*]}"
+  [[ -n "$counts" ]] && printf 'tests: %s\n' "$counts"
+  exit 1
+fi
+if [[ -z "$counts" ]]; then
+  printf 'test: jest wrote no results to %s\n' "$results" >&2
+  exit 1
+fi
+printf 'tests: %s\n' "$counts"

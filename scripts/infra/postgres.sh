@@ -63,7 +63,7 @@ postgres_up() {
   t=$(now_ms)
   if postgres_is_external; then
     answer=$(node "$WAIT_JS" postgres "$PG_URL" 15 2>&1) ||
-      die "Postgres did not answer at $(redact_url "$PG_URL") (FRESHET_DATABASE_URL) within 15 s: $answer"
+      die "Postgres at $(redact_url "$PG_URL") (FRESHET_DATABASE_URL) did not answer a query (waited up to 15 s): $answer"
     line postgres "external answers ($answer) in $(elapsed_since "$t") s"
     return 0
   fi

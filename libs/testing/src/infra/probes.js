@@ -39,6 +39,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Calls `attempt` every `intervalMs` until it resolves or `timeoutMs` has passed.
+ * Stops early on an error marked `permanent` (retrying cannot help).
  * Resolves `{ ok: true, detail, elapsedMs }` or `{ ok: false, error, elapsedMs }`; never throws.
  */
 async function pollUntil(attempt, { timeoutMs, intervalMs }) {
@@ -51,7 +52,7 @@ async function pollUntil(attempt, { timeoutMs, intervalMs }) {
     } catch (error) {
       lastError = error instanceof Error ? error : new Error(String(error));
     }
-    if (Date.now() - started + intervalMs > timeoutMs) {
+    if (lastError.permanent === true || Date.now() - started + intervalMs > timeoutMs) {
       return { ok: false, error: lastError, elapsedMs: Date.now() - started };
     }
     await sleep(intervalMs);
@@ -80,6 +81,10 @@ function probeKafka(brokers, { timeoutMs = 5000, intervalMs = 250 } = {}) {
   }, { timeoutMs, intervalMs });
 }
 
+// Answers that waiting will not change: wrong password, unknown role, unknown database.
+// (28P01 invalid_password, 28000 invalid_authorization_specification, 3D000 invalid_catalog_name)
+const PERMANENT_POSTGRES_ERRORS = new Set(['28P01', '28000', '3D000']);
+
 /** Postgres answers when a real query runs as the configured user on the configured database. */
 function probePostgres(url, { timeoutMs = 5000, intervalMs = 250 } = {}) {
   return pollUntil(async () => {
@@ -89,6 +94,9 @@ function probePostgres(url, { timeoutMs = 5000, intervalMs = 250 } = {}) {
       await client.connect();
       const { rows } = await client.query("SELECT current_setting('server_version') AS version");
       return `PostgreSQL ${rows[0].version}`;
+    } catch (error) {
+      if (error && PERMANENT_POSTGRES_ERRORS.has(error.code)) error.permanent = true;
+      throw error;
     } finally {
       await client.end().catch(() => undefined);
     }

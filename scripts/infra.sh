@@ -13,13 +13,13 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=infra/common.sh
+# shellcheck source=scripts/infra/common.sh
 source "$ROOT/scripts/infra/common.sh"
-# shellcheck source=infra/kafka.sh
+# shellcheck source=scripts/infra/kafka.sh
 source "$ROOT/scripts/infra/kafka.sh"
-# shellcheck source=infra/postgres.sh
+# shellcheck source=scripts/infra/postgres.sh
 source "$ROOT/scripts/infra/postgres.sh"
-# shellcheck source=infra/redis.sh
+# shellcheck source=scripts/infra/redis.sh
 source "$ROOT/scripts/infra/redis.sh"
 
 cmd_up() {

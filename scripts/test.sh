@@ -46,6 +46,7 @@ else
 fi
 
 # jest's own summary is above; this plain closing line states the counts once more, alone on a line.
+# shellcheck disable=SC2016 # a JavaScript template literal, not a shell expansion
 counts=$(node -e '
   const fs = require("node:fs");
   try {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/infra.sh (sourced, not run). Expects ROOT to be set.
 
 INFRA_CACHE="$ROOT/.cache/infra"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Kafka for scripts/infra.sh (sourced): Apache Kafka from Maven Central jars, KRaft, one combined
 # broker+controller on 127.0.0.1:9092 (controller on 9093). Everything lives in .cache/kafka:
 #   libs/               the runtime jars (fetched once per infra/kafka/pom.xml content)
@@ -23,6 +24,7 @@ KAFKA_JVM_OPTS=(-Xms256m -Xmx768m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
 KAFKA_STATE=""   # started | reused | external, set by kafka_up_begin
 KAFKA_NOTES=""   # timings of the steps taken, for the summary line
 KAFKA_T0=""
+KAFKA_LAUNCHED_AT=""
 
 kafka_is_external() { [[ -n "${FRESHET_KAFKA_BROKERS:-}" ]]; }
 
@@ -73,6 +75,7 @@ kafka_fetch_jars() {
 kafka_render_config() {
   local template
   template=$(<"$ROOT/infra/kafka/server.properties.template")
+  # shellcheck disable=SC2016 # the literal text ${FRESHET_KAFKA_DIR} is what gets replaced
   printf '%s\n' "${template//'${FRESHET_KAFKA_DIR}'/$KAFKA_DIR}" >"$KAFKA_DIR/server.properties"
 }
 
@@ -105,6 +108,7 @@ kafka_start() {
   (cd "$KAFKA_DIR" && exec setsid java "${KAFKA_JVM_OPTS[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka \
     "$KAFKA_DIR/server.properties" </dev/null >"$KAFKA_LOG" 2>&1) &
   printf '%s\n' "$!" >"$KAFKA_PID_FILE"
+  KAFKA_LAUNCHED_AT=$(now_ms)
 }
 
 # Starts the broker when needed, without waiting for it (kafka_up_finish waits).
@@ -154,7 +158,7 @@ kafka_up_finish() {
     external) line kafka "external $KAFKA_BROKERS answers ($answer) in $(elapsed_since "$KAFKA_T0") s" ;;
     reused) line kafka "already running (pid $(kafka_pid)), Apache Kafka $(kafka_version) on $KAFKA_BROKERS, answers in $(elapsed_since "$t") s" ;;
     foreign) line kafka "already running on $KAFKA_BROKERS (not started from this checkout), answers in $(elapsed_since "$t") s" ;;
-    started) line kafka "started Apache Kafka $(kafka_version) (pid $(kafka_pid)) on $KAFKA_BROKERS in $(elapsed_since "$KAFKA_T0") s ($KAFKA_NOTES, answered $(elapsed_since "$t") s after the other services; log $(rel "$KAFKA_LOG"))" ;;
+    started) line kafka "started Apache Kafka $(kafka_version) (pid $(kafka_pid)) on $KAFKA_BROKERS in $(elapsed_since "$KAFKA_T0") s ($KAFKA_NOTES, answering $(elapsed_since "$KAFKA_LAUNCHED_AT") s after launch; log $(rel "$KAFKA_LOG"))" ;;
     *) die "internal: unknown Kafka state '$KAFKA_STATE'" ;;
   esac
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Postgres for scripts/infra.sh (sourced): Debian's PostgreSQL 15 cluster "main" on
 # 127.0.0.1:5432, with a `freshet` login (password `freshet`, may CREATE DATABASE: integration
 # tests create one database per test file) owning a `freshet` database.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Redis for scripts/infra.sh (sourced): Debian's redis-server (7.0 on Debian 12) daemonized on
 # 127.0.0.1:6379 with no persistence: it is a cache, everything in it is rebuilt from Postgres.
 # Its pid file, log and working directory live in .cache/redis.

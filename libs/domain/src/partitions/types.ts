@@ -98,10 +98,25 @@ export interface UpstreamPartitions {
   readonly requiredButNonexistent: readonly string[];
 }
 
+/** Options of `PartitionMapping.upstreamOf` (added; optional, so older callers are unaffected). */
+export interface UpstreamOptions {
+  /**
+   * The dependency is of an asset on itself: upstream partitions before the first one (the
+   * first partition's "previous") are not reported as required-but-nonexistent.
+   */
+  readonly selfDependency?: boolean;
+}
+
 export interface PartitionMapping {
   readonly spec: PartitionMappingSpec;
   /** Downstream partition → the upstream partitions it reads, at `now`. */
-  upstreamOf(downIndex: number, down: PartitionsDefinition, up: PartitionsDefinition, now: Instant): UpstreamPartitions;
+  upstreamOf(
+    downIndex: number,
+    down: PartitionsDefinition,
+    up: PartitionsDefinition,
+    now: Instant,
+    options?: UpstreamOptions,
+  ): UpstreamPartitions;
   /** Upstream partitions that changed → the downstream partitions affected, at `now`. */
   downstreamOf(upIndices: PartitionSet, up: PartitionsDefinition, down: PartitionsDefinition, now: Instant): PartitionSet;
 }

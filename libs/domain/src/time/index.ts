@@ -1,0 +1,57 @@
+// Time for the pure domain: IANA zones (via Intl), cron, ISO-8601 instants and durations.
+export * from './errors';
+export {
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  MS_PER_SECOND,
+  type CivilDate,
+  type LocalDateTime,
+  civilOfEpochDay,
+  daysInMonth,
+  epochDayOf,
+  floorDiv,
+  formatCivilDate,
+  isValidCivilDate,
+  mod,
+  pad2,
+  pad4,
+  isLeapYear,
+  localDateTimeOf,
+  wallClockOf,
+  wallClockOfParts,
+  weekdayOfEpochDay,
+} from './calendar';
+export {
+  ZoneRules,
+  canonicalTimeZone,
+  findZone,
+  fromLocal,
+  instantOfWallClock,
+  instantsOfWallClock,
+  isValidTimeZone,
+  offsetAt,
+  toLocal,
+  wallClockAt,
+  zoneRules,
+} from './zone';
+export {
+  type CronSchedule,
+  cronProblem,
+  firstTickAtOrAfter,
+  latestTickAtOrBefore,
+  nextMatchingWallClock,
+  nextTick,
+  parseCron,
+  previousMatchingWallClock,
+} from './cron';
+export {
+  formatDuration,
+  formatInstant,
+  formatLocalDateTime,
+  parseDuration,
+  parseInstant,
+  tryParseDuration,
+  tryParseInstant,
+  tryParseLocalDateTime,
+} from './iso';

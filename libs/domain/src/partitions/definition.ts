@@ -9,7 +9,7 @@ import {
   tryParseInstant,
   tryParseLocalDateTime,
   wallClockOfParts,
-  type ZoneRules,
+  ZoneRules,
 } from '../time';
 import { StaticPartitionsDefinition } from './static-partitions';
 import { TimeWindowPartitionsDefinition } from './time-partitions';
@@ -92,7 +92,7 @@ function validateTime(spec: TimePartitionsSpec): PartitionsProblem[] {
   if (zone === null) {
     problems.push({ path: 'timezone', message: `unknown time zone ${JSON.stringify(zoneName)} (expected an IANA name such as "UTC" or "America/New_York")` });
   }
-  const effectiveZone = zone ?? (findZone('UTC'));
+  const effectiveZone = zone ?? ZoneRules.UTC;
   const boundary = (field: 'start' | 'end', text: unknown): Instant | null => {
     if (typeof text !== 'string') {
       problems.push({ path: field, message: `${field} must be a date string, got ${JSON.stringify(text)}` });

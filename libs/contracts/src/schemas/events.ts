@@ -162,6 +162,8 @@ export const DeadLetterV1 = Strict(
     value: Strict({
       encoding: Type.Union([Type.Literal('utf8'), Type.Literal('base64')]),
       data: Type.String(),
+      originalBytes: Type.Integer({ minimum: 0, description: 'Size of the original value' }),
+      truncated: Type.Boolean({ description: 'True when `data` holds only the first bytes of a very large value' }),
     }),
     headers: Type.Optional(Type.Record(Type.String(), Type.String())),
     reason: Type.String({ minLength: 1 }),

@@ -1,0 +1,61 @@
+// The event bus port: what services need from Kafka, and nothing more. Adapters: kafkajs
+// (kafka/) and an in-process twin (in-memory/) with the same delivery semantics, checked by one
+// contract suite (libs/testing/src/messaging/event-bus.contract.ts).
+import type { TopicConfig } from '@freshet/contracts';
+
+export type { TopicConfig };
+
+export interface BusMessage {
+  /** Same key ⇒ same partition ⇒ delivered in publish order. */
+  readonly key: string;
+  readonly value: Buffer | string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface Delivery {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are int64: kept as a decimal string. */
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+  /** 1 on the first try of this message by this consumer, then 2, 3 … on retries. */
+  readonly attempt: number;
+  /** Long handlers call this between steps so the group does not think the member died. */
+  heartbeat(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  readonly topics: readonly string[];
+  readonly group: string;
+  /** Where a group with no committed offset starts: the oldest message (true) or new ones only. */
+  readonly fromBeginning?: boolean;
+  /** Tries per message before it is dead-lettered; default DEFAULT_MAX_ATTEMPTS. */
+  readonly maxAttempts?: number;
+  /**
+   * At least once: the offset is committed after this resolves, or after the message was
+   * dead-lettered. Throw NonRetriableError to dead-letter at once; anything else is retried
+   * with bounded exponential backoff.
+   */
+  handle(delivery: Delivery): Promise<void>;
+}
+
+export interface Subscription {
+  readonly group: string;
+  readonly topics: readonly string[];
+  /** Leaves the group after the in-flight message is handled and committed. */
+  close(): Promise<void>;
+}
+
+export interface EventBus {
+  publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  ensureTopics(topics: readonly TopicConfig[]): Promise<void>;
+  /** Closes every subscription, then the producer. */
+  close(): Promise<void>;
+}
+
+/** DI token for the bus (NestJS modules bind it to an adapter). */
+export const EVENT_BUS = Symbol('freshet.EventBus');

@@ -7,3 +7,5 @@ export {
   createTestDatabase,
   type TestDatabase,
 } from './infra/endpoints';
+export { waitFor, type WaitForOptions } from './wait';
+export { eventBusContract, type EventBusContractOptions } from './messaging/event-bus.contract';

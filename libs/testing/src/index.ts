@@ -9,3 +9,4 @@ export {
 } from './infra/endpoints';
 export { waitFor, type WaitForOptions } from './wait';
 export { eventBusContract, type EventBusContractOptions } from './messaging/event-bus.contract';
+export * from './sdk';

@@ -1,0 +1,84 @@
+// The serializable asset spec, in the JSON form of the project's scenario format and of the
+// definitions topic. The planner sees only this, never user code, so it holds nothing that
+// cannot be written as JSON.
+
+export type TimePartitionsKind = 'hourly' | 'daily' | 'weekly' | 'monthly';
+
+export interface TimePartitionsSpecJson {
+  readonly kind: TimePartitionsKind;
+  readonly start: string;
+  readonly end?: string;
+  readonly timezone?: string;
+  readonly minuteOffset?: number;
+  readonly hourOffset?: number;
+  readonly dayOffset?: number;
+  readonly endOffset?: number;
+}
+
+export interface StaticPartitionsSpecJson {
+  readonly kind: 'static';
+  readonly keys: readonly string[];
+}
+
+export type PartitionsSpecJson = TimePartitionsSpecJson | StaticPartitionsSpecJson;
+
+export type PartitionMappingJson =
+  | { readonly kind: 'identity' }
+  | {
+      readonly kind: 'timeWindow';
+      readonly startOffset?: number;
+      readonly endOffset?: number;
+      readonly allowNonexistentUpstreamPartitions?: boolean;
+    }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'last' }
+  | { readonly kind: 'static'; readonly map: Readonly<Record<string, string | readonly string[]>> };
+
+export type AssetDepJson = string | { readonly key: string; readonly mapping?: PartitionMappingJson };
+
+export interface FreshnessPolicyJson {
+  readonly maximumLagMinutes: number;
+  readonly cronSchedule?: string;
+  readonly cronTimezone?: string;
+}
+
+export type AutomationPolicyName = 'eager' | 'lazy' | 'none';
+
+export interface AutomationPolicyObjectJson {
+  readonly policy: 'eager' | 'lazy';
+  readonly maxMaterializationsPerMinute?: number;
+  readonly retryAfterFailureMinutes?: number;
+  readonly cronSchedule?: string;
+  readonly materializeOn?: readonly string[];
+  readonly skipOn?: readonly string[];
+  readonly partitionScopeMinutes?: number;
+}
+
+export type AutomationPolicyJson = AutomationPolicyName | AutomationPolicyObjectJson;
+
+export type AssetKind = 'materializable' | 'source' | 'observableSource';
+
+export interface AssetSpecJson {
+  readonly key: string;
+  readonly kind?: AssetKind;
+  readonly deps?: readonly AssetDepJson[];
+  readonly codeVersion?: string;
+  readonly partitions?: PartitionsSpecJson;
+  readonly freshness?: FreshnessPolicyJson;
+  readonly automation?: AutomationPolicyJson;
+  readonly multiAsset?: string;
+  readonly canSubset?: boolean;
+  readonly codeLocation?: string;
+  readonly description?: string;
+  readonly group?: string;
+}
+
+/** The key of a dependency entry, whichever form it was written in. */
+export function depKey(dep: AssetDepJson): string {
+  return typeof dep === 'string' ? dep : dep.key;
+}
+
+/** The explicit mapping of a dependency entry, if it names one. */
+export function depMapping(dep: AssetDepJson): PartitionMappingJson | undefined {
+  return typeof dep === 'string' ? undefined : dep.mapping;
+}

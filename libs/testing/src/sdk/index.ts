@@ -1,0 +1,2 @@
+export * from './in-memory-execution-env';
+export * from './temp-dir';

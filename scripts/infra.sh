@@ -66,7 +66,9 @@ ensure_packages() {
   fi
   say "packages: installing ${missing[*]} (apt-get)"
   apt-get update -qq >"$INFRA_CACHE/apt.log" 2>&1 || die "apt-get update failed; see $(rel "$INFRA_CACHE/apt.log")"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+  # C.UTF-8 always exists on Debian: the postgresql package creates its cluster with the
+  # caller's locale, and initdb fails on a LANG the machine has not generated.
+  LANG=C.UTF-8 LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
     >>"$INFRA_CACHE/apt.log" 2>&1 </dev/null ||
     die "apt-get install ${missing[*]} failed; see $(rel "$INFRA_CACHE/apt.log")"
   say "packages: installed ${missing[*]} in $(elapsed_since "$t") s"

@@ -30,6 +30,17 @@ show_tail() {
   tail -n "$lines" "$file" | sed 's/^/  /' >&2
 }
 
+# Prints the first ERROR/FATAL lines of a log4j log to stderr: the cause, before the noise after it.
+show_errors() {
+  local file=$1
+  [[ -f "$file" ]] || return 0
+  local errors
+  errors=$(grep -E '\] (ERROR|FATAL) ' "$file" | head -n 5 | cut -c1-400)
+  [[ -n "$errors" ]] || return 0
+  printf -- '--- first errors in %s ---\n' "$(rel "$file")" >&2
+  printf '%s\n' "$errors" | sed 's/^/  /' >&2
+}
+
 # True when something accepts TCP connections on host:port (says nothing about readiness).
 port_open() {
   local host=$1 port=$2

@@ -35,6 +35,7 @@ kafka_pid() {
   pid=$(<"$KAFKA_PID_FILE")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   # A recycled pid belongs to some other program: check it is really our broker.
+  [[ -r "/proc/$pid/cmdline" ]] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
   printf '%s' "$pid"
 }
@@ -137,16 +138,20 @@ kafka_up_begin() {
 }
 
 kafka_up_finish() {
-  local answer t
+  local answer t pid_args=()
   t=$(now_ms)
-  if ! answer=$(node "$WAIT_JS" kafka "$KAFKA_BROKERS" "$KAFKA_WAIT_SECONDS" 2>"$INFRA_CACHE/kafka-wait.err"); then
+  if [[ "$KAFKA_STATE" == started || "$KAFKA_STATE" == reused ]]; then
+    pid_args=(--pid "$(kafka_pid || echo 0)")
+  fi
+  if ! answer=$(node "$WAIT_JS" kafka "$KAFKA_BROKERS" "$KAFKA_WAIT_SECONDS" "${pid_args[@]}" 2>"$INFRA_CACHE/kafka-wait.err"); then
     local why
     why=$(<"$INFRA_CACHE/kafka-wait.err")
     case "$KAFKA_STATE" in
       external) die "Kafka did not answer on $KAFKA_BROKERS (FRESHET_KAFKA_BROKERS) within $KAFKA_WAIT_SECONDS s: $why" ;;
       foreign) die "something listens on 127.0.0.1:9092 but does not answer as Kafka within $KAFKA_WAIT_SECONDS s ($why); stop it or set FRESHET_KAFKA_BROKERS" ;;
       *)
-        show_tail "$KAFKA_LOG"
+        show_errors "$KAFKA_LOG"
+        show_tail "$KAFKA_LOG" 10
         if ! kafka_pid >/dev/null; then
           die "Kafka exited during start-up; see $(rel "$KAFKA_LOG")"
         fi

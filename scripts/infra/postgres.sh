@@ -69,7 +69,7 @@ postgres_up() {
     return 0
   fi
   if ! postgres_cluster_exists; then
-    pg_createcluster "$PG_VERSION" "$PG_CLUSTER" --port 5432 >"$INFRA_CACHE/postgres-create.log" 2>&1 ||
+    LANG=C.UTF-8 LC_ALL=C.UTF-8 pg_createcluster --locale C.UTF-8 "$PG_VERSION" "$PG_CLUSTER" --port 5432 >"$INFRA_CACHE/postgres-create.log" 2>&1 ||
       die "could not create the Postgres $PG_VERSION cluster; see $(rel "$INFRA_CACHE/postgres-create.log")"
   fi
   local config_changed=false

@@ -39,13 +39,19 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Calls `attempt` every `intervalMs` until it resolves or `timeoutMs` has passed.
- * Stops early on an error marked `permanent` (retrying cannot help).
+ * Stops early on an error marked `permanent`, or when `abortIf()` returns a reason (retrying
+ * cannot help).
  * Resolves `{ ok: true, detail, elapsedMs }` or `{ ok: false, error, elapsedMs }`; never throws.
  */
-async function pollUntil(attempt, { timeoutMs, intervalMs }) {
+async function pollUntil(attempt, { timeoutMs, intervalMs, abortIf }) {
   const started = Date.now();
   let lastError = new Error('no attempt made');
   for (;;) {
+    // e.g. the process being waited for has exited: waiting longer cannot help.
+    const abortReason = abortIf?.();
+    if (abortReason !== undefined) {
+      return { ok: false, error: new Error(abortReason), elapsedMs: Date.now() - started };
+    }
     try {
       const detail = await attempt();
       return { ok: true, detail, elapsedMs: Date.now() - started };
@@ -60,7 +66,7 @@ async function pollUntil(attempt, { timeoutMs, intervalMs }) {
 }
 
 /** Kafka answers when a kafkajs admin can connect and describe the cluster (one fresh client per try). */
-function probeKafka(brokers, { timeoutMs = 5000, intervalMs = 250 } = {}) {
+function probeKafka(brokers, { timeoutMs = 5000, intervalMs = 250, abortIf } = {}) {
   return pollUntil(async () => {
     const kafka = new Kafka({
       clientId: 'freshet-probe',
@@ -78,7 +84,7 @@ function probeKafka(brokers, { timeoutMs = 5000, intervalMs = 250 } = {}) {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-  }, { timeoutMs, intervalMs });
+  }, { timeoutMs, intervalMs, abortIf });
 }
 
 // Answers that waiting will not change: wrong password, unknown role, unknown database.
@@ -86,7 +92,7 @@ function probeKafka(brokers, { timeoutMs = 5000, intervalMs = 250 } = {}) {
 const PERMANENT_POSTGRES_ERRORS = new Set(['28P01', '28000', '3D000']);
 
 /** Postgres answers when a real query runs as the configured user on the configured database. */
-function probePostgres(url, { timeoutMs = 5000, intervalMs = 250 } = {}) {
+function probePostgres(url, { timeoutMs = 5000, intervalMs = 250, abortIf } = {}) {
   return pollUntil(async () => {
     const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     client.on('error', () => undefined); // a dropped connection surfaces through the query instead
@@ -100,11 +106,11 @@ function probePostgres(url, { timeoutMs = 5000, intervalMs = 250 } = {}) {
     } finally {
       await client.end().catch(() => undefined);
     }
-  }, { timeoutMs, intervalMs });
+  }, { timeoutMs, intervalMs, abortIf });
 }
 
 /** Redis answers when PING returns PONG. */
-function probeRedis(url, { timeoutMs = 5000, intervalMs = 250 } = {}) {
+function probeRedis(url, { timeoutMs = 5000, intervalMs = 250, abortIf } = {}) {
   return pollUntil(async () => {
     const redis = new Redis(url, {
       lazyConnect: true,
@@ -130,7 +136,7 @@ function probeRedis(url, { timeoutMs = 5000, intervalMs = 250 } = {}) {
     } finally {
       redis.disconnect();
     }
-  }, { timeoutMs, intervalMs });
+  }, { timeoutMs, intervalMs, abortIf });
 }
 
 /** Where a URL points, without its password, for messages. */

@@ -5,3 +5,4 @@ export * from './logger';
 export { murmur2, partitionForKey } from './partitioner';
 export * from './typed-bus';
 export * from './in-memory/in-memory-event-bus';
+export * from './kafka/kafka-event-bus';

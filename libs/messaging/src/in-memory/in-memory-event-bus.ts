@@ -258,7 +258,7 @@ export class InMemoryEventBus implements EventBus {
         reason: outcome.reason,
         nonRetriable: outcome.nonRetriable,
         attempts: outcome.attempts,
-        failedAt: (this.options.clock ?? Date.now)(),
+        failedAt: this.options.clock ? this.options.clock() : Date.now(),
       });
       await this.publish(this.deadLetterTopic, [letter]);
     }

@@ -166,7 +166,8 @@ export class KafkaEventBus implements EventBus {
       await consumer.run({
         autoCommit: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        eachMessage: async (payload) => {
+          const { topic, partition, message } = payload;
           const base: Omit<Delivery, 'attempt'> = {
             topic,
             partition,
@@ -174,7 +175,7 @@ export class KafkaEventBus implements EventBus {
             key: message.key === null ? null : message.key.toString('utf8'),
             value: message.value ?? Buffer.alloc(0),
             headers: normalizeHeaders(message.headers),
-            heartbeat,
+            heartbeat: () => payload.heartbeat(),
           };
           const outcome = await deliverWithRetries({
             message: base,

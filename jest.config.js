@@ -15,9 +15,13 @@ const moduleNameMapper = {
   '^@freshet/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
   '^@freshet/(domain|contracts|config|messaging|storage|cache|sdk|dbt|testing)$': '<rootDir>/libs/$1/src',
 };
+// PGlite's CommonJS build loads Node built-ins with dynamic import(), which jest's VM refuses
+// without --experimental-vm-modules; compiling it with swc turns those into require().
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const common = {
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '/node_modules/@electric-sql/pglite[^/]*/dist/.+\\.c?js$': swcJs },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite)'],
   moduleNameMapper,
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/'],

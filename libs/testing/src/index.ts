@@ -7,6 +7,8 @@ export {
   createTestDatabase,
   type TestDatabase,
 } from './infra/endpoints';
+export { describeEventLogContract, type EventLogContractHarness } from './storage/event-log.contract';
+export { truncateEventLog } from './storage/event-log-harness';
 export { waitFor, type WaitForOptions } from './wait';
 export { eventBusContract, type EventBusContractOptions } from './messaging/event-bus.contract';
 export * from './sdk';

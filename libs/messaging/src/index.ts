@@ -6,3 +6,4 @@ export { murmur2, partitionForKey } from './partitioner';
 export * from './typed-bus';
 export * from './in-memory/in-memory-event-bus';
 export * from './kafka/kafka-event-bus';
+export * from './nest/freshet-bus.server';

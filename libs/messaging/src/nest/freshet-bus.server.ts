@@ -147,7 +147,7 @@ export class FreshetBusServer
 function asError(error: unknown): unknown {
   if (error instanceof Error) return error;
   if (typeof error === 'object' && error !== null && 'message' in error) {
-    return new Error(String((error).message));
+    return new Error(String(error.message));
   }
   return error;
 }

@@ -15,7 +15,7 @@ export {
   type SourceOptions,
 } from './define/sources';
 export { defineCodeLocation, isCodeLocation, type CodeLocationOptions } from './define/code-location';
-export { toAssetSpecs } from './define/to-specs';
+export { toAssetSpecs, type ToAssetSpecsOptions } from './define/to-specs';
 
 export * from './resources/resource';
 export * from './resources/sql-resource';
@@ -46,10 +46,12 @@ export { builtInUpstreamPartitions, type UpstreamPartitionsResolver } from './ru
 export { observeSource, observableSourceOf, NotObservableError, type Observation, type ObserveOptions } from './runtime/observe-source';
 
 export {
-  definitionsMessage,
+  definitionsPayload,
+  definitionsHash,
   publishDefinitions,
   DEFINITIONS_TOPIC,
-  type DefinitionsMessage,
+  DEFINITIONS_EVENT_TYPE,
   type PublishFn,
 } from './publish/definitions-message';
+export { toRunEventV1, RUN_EVENT_TYPE, type RunEventContext } from './publish/run-event-contract';
 export { sha256Hex, stableJson } from './util/hash';

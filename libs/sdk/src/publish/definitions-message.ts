@@ -1,32 +1,36 @@
-// What a code location publishes on the definitions topic when it starts: its name and every
-// asset spec (code versions included). The topic is compacted and keyed by code location, so the
+// What a code location publishes on the definitions topic when it starts: its name, every asset
+// spec (code versions included) and its observable sources' intervals, as the contracts'
+// `dev.freshet.definitions.v1` payload. The topic is compacted and keyed by code location, so the
 // latest message per location is the location's current definitions.
+import { TOPICS, type AssetSpec, type DefinitionsV1 } from '@freshet/contracts';
 import { toAssetSpecs } from '../define/to-specs';
-import type { AssetSpecJson } from '../define/spec-types';
 import type { CodeLocation } from '../define/types';
 import { sha256Hex, stableJson } from '../util/hash';
 
-export const DEFINITIONS_TOPIC = 'freshet.definitions.v1';
+export const DEFINITIONS_TOPIC = TOPICS.definitions.name;
+export const DEFINITIONS_EVENT_TYPE = 'dev.freshet.definitions.v1';
 
-export interface DefinitionsMessage {
-  readonly codeLocation: string;
-  readonly assets: readonly AssetSpecJson[];
-  /** Hash of the specs: equal hashes mean nothing changed since the last publication. */
-  readonly definitionsHash: string;
-  /** Epoch ms. */
-  readonly publishedAt: number;
+export function definitionsPayload(location: CodeLocation): DefinitionsV1 {
+  // The contract's types use mutable arrays; a JSON copy gives it its own (the shape is the same,
+  // checked against the schema in the SDK's tests).
+  const assets = JSON.parse(JSON.stringify(toAssetSpecs(location))) as AssetSpec[];
+  const sources = location.sources
+    .flatMap((s) => (s.definitionKind === 'observableSource' ? [{ asset: s.spec.key, observeIntervalSeconds: s.intervalSeconds }] : []))
+    .sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0));
+  return { codeLocation: location.name, assets, sources };
 }
 
-export function definitionsMessage(location: CodeLocation, publishedAt: number): DefinitionsMessage {
-  const assets = toAssetSpecs(location);
-  return { codeLocation: location.name, assets, definitionsHash: sha256Hex(stableJson(assets)), publishedAt };
+/** Hash of the payload: equal hashes mean nothing changed since the last publication. */
+export function definitionsHash(payload: DefinitionsV1): string {
+  return sha256Hex(stableJson(payload));
 }
 
 /** The one thing publishing needs from the bus, so the SDK does not depend on the messaging library. */
-export type PublishFn = (topic: string, key: string, payload: DefinitionsMessage) => Promise<void>;
+export type PublishFn = (topic: string, key: string, payload: DefinitionsV1) => Promise<void>;
 
-export async function publishDefinitions(location: CodeLocation, publish: PublishFn, now: () => number = Date.now): Promise<DefinitionsMessage> {
-  const message = definitionsMessage(location, now());
-  await publish(DEFINITIONS_TOPIC, location.name, message);
-  return message;
+/** Publishes the location's definitions, keyed by its name. */
+export async function publishDefinitions(location: CodeLocation, publish: PublishFn): Promise<DefinitionsV1> {
+  const payload = definitionsPayload(location);
+  await publish(DEFINITIONS_TOPIC, location.name, payload);
+  return payload;
 }

@@ -1,3 +1,4 @@
+import { RunEventV1, explain } from '@freshet/contracts';
 import { createInMemoryExecutionEnv } from '@freshet/testing';
 import {
   asset,
@@ -6,6 +7,7 @@ import {
   multiAsset,
   observableSource,
   source,
+  toRunEventV1,
   type AssetMaterializedEvent,
   type ComputeContext,
   type RunRequest,
@@ -244,5 +246,22 @@ describe('executeRun', () => {
     expect([base?.asset, a?.asset, b?.asset]).toEqual(['base', 'stats_a', 'stats_b']);
     expect(a?.metadata).toEqual({ selected: 'stats_a,stats_b' });
     expect(b?.inputs[0]).toMatchObject({ asset: 'stats_a', producedInRun: true, eventId: a?.eventId });
+  });
+
+  it('maps every event it emits onto a valid run-event contract payload', async () => {
+    const env = createInMemoryExecutionEnv({ now: fixedClock(), overrides: {} });
+    env.observe('events_feed', null, 'v1');
+    // Same-run parents without a storage id yet are named by event id in the contract form.
+    const noStorageIds = { ...env, emit: (event: Parameters<typeof env.emit>[0]) => void env.events.push(event) };
+    await executeRun(diamond([], new Set(['right'])), request('r1', ['raw', 'left', 'right', 'joined', 'sheet_copy']), noStorageIds);
+    const mapped = env.events.map((event) => toRunEventV1(event, { workerId: 'worker-1', codeLocation: 'diamond' }));
+    for (const payload of mapped) expect(explain(RunEventV1, payload)).toEqual([]);
+    expect(mapped.map((p) => p.kind)).toEqual(['started', 'assetMaterialized', 'assetMaterialized', 'assetMaterialized', 'assetFailed', 'assetFailed', 'failed']);
+    const left = mapped.find((p) => p.kind === 'assetMaterialized' && p.asset === 'left');
+    const raw = env.ofType('assetMaterialized').find((e) => e.asset === 'raw');
+    expect(left?.kind === 'assetMaterialized' && left.inputs).toEqual([{ asset: 'raw', storageId: `event:${raw?.eventId}`, dataVersion: raw?.dataVersion }]);
+    // A plain source never recorded has no pointer in the contract form.
+    const sheet = mapped.find((p) => p.kind === 'assetMaterialized' && p.asset === 'sheet_copy');
+    expect(sheet?.kind === 'assetMaterialized' && sheet.inputs).toEqual([]);
   });
 });

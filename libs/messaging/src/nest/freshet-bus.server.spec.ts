@@ -119,3 +119,37 @@ describe('FreshetBusServer (NestJS custom transport over the bus port)', () => {
     expect(seen.slice(before).map((s) => s.dataVersion)).toEqual(['after-bad']);
   });
 });
+
+describe('FreshetBusServer without BusErrorPassthroughFilter', () => {
+  it('still retries and dead-letters, but Nest hides the error: everything counts as retriable', async () => {
+    const topic = OBSERVATIONS;
+    const dlq = uniqueName('dlq');
+    const bus = new InMemoryEventBus({ deadLetterTopic: dlq, retry: { initialBackoffMs: 1, maxBackoffMs: 2 } });
+    await bus.ensureTopics([
+      { name: topic, partitions: 1 },
+      { name: SOURCE_CHANGES, partitions: 1 },
+      { name: dlq, partitions: 1 },
+    ]);
+    const app = await NestFactory.createMicroservice(TestModule, {
+      strategy: new FreshetBusServer({ bus, group: 'no-filter', maxAttempts: 2 }),
+      logger: false,
+    });
+    await app.listen();
+    try {
+      const before = seen.filter((s) => s.dataVersion === 'ghost').length;
+      await new TypedBus(bus, 'freshet/test').publishEvent(
+        topic,
+        'dev.freshet.observation.v1',
+        { asset: 'orders', dataVersion: 'ghost', observedAt: '2024-01-01T00:00:00Z' },
+        'orders',
+      );
+      await waitFor(() => bus.messagesOf(dlq).length >= 1, { description: 'a dead letter' });
+      const letter = decode(bus.messagesOf(dlq)[0]?.value ?? '');
+      expect(letter.ok && letter.event.data).toMatchObject({ nonRetriable: false, attempts: 2 });
+      expect(seen.filter((s) => s.dataVersion === 'ghost').length - before).toBe(2);
+    } finally {
+      await app.close();
+      await bus.close();
+    }
+  });
+});

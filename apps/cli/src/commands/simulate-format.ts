@@ -1,0 +1,37 @@
+// Human-readable timeline of a simulated scenario: one block per evaluate step.
+
+import { formatInstant, type EvaluateStepResult, type ScenarioResult } from './simulate-domain';
+
+function ap(asset: string, partition: string | null): string {
+  return partition === null ? asset : `${asset}[${partition}]`;
+}
+
+export function formatStep(r: EvaluateStepResult): string {
+  const lines: string[] = [];
+  const verdict = r.ok === null ? '' : r.ok ? '  ✓' : '  ✗ FAILED';
+  lines.push(`  step ${r.step} at ${formatInstant(r.at)}: evaluate${verdict}`);
+  const requested = r.tick.runs.flatMap((run) => run.assetPartitions);
+  if (requested.length === 0) lines.push('    requested: nothing');
+  for (const run of r.tick.runs) {
+    lines.push(`    run (${run.codeLocation}${run.partitionKey === null ? '' : `, partition ${run.partitionKey}`}):`);
+    for (const a of run.assetPartitions) lines.push(`      + ${ap(a.asset, a.partition)} [${a.reasons.join(', ')}] ${a.sentence}`);
+  }
+  for (const s of r.tick.skipped) {
+    const parts = s.partitions === null ? '' : s.partitions.length <= 3 ? `[${s.partitions.join(', ')}]` : `[${s.partitions.length} partitions: ${s.partitions[0]} … ${s.partitions[s.partitions.length - 1]}]`;
+    lines.push(`    - skipped ${s.asset}${parts} [${s.reasons.join(', ')}] ${s.sentence}`);
+  }
+  for (const d of r.tick.discarded) lines.push(`    - discarded ${d.sentence}`);
+  for (const v of r.tick.violations) lines.push(`    ! overdue ${ap(v.asset, v.partition)} by ${Math.round(v.overdueMinutes * 10) / 10} min`);
+  for (const f of r.failures) lines.push(`    ✗ ${f}`);
+  return lines.join('\n');
+}
+
+export function formatScenarioHeader(file: string, name: string): string {
+  return `${name} (${file})`;
+}
+
+export function formatTotals(results: readonly ScenarioResult[]): string {
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  return `${passed} passed, ${failed} failed`;
+}

@@ -1,0 +1,21 @@
+// The `freshet` command line. Each command lives in its own module under commands/ and
+// registers itself here; `bin/freshet.js` loads this file.
+
+import { Command } from 'commander';
+import { registerSimulate } from './commands/simulate';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name('freshet').description('A declarative, freshness-driven scheduler for data assets').showHelpAfterError();
+  registerSimulate(program);
+  return program;
+}
+
+if (require.main === module || process.argv[1]?.endsWith('freshet.js')) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    });
+}

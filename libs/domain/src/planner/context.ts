@@ -1,0 +1,159 @@
+// Everything one tick shares: the pinned inputs (graph, state, cursor, now), what has been
+// decided so far this tick (requests, expected data times), and per-tick memo tables.
+
+import { IndexSet } from '../collections/index-set';
+import type { AssetCursor, PlannerCursor } from '../cursor/cursor';
+import { currentDataTime } from '../data-time/data-time';
+import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
+import { downstreamOf, existingPartitions, sameRunEligible, upstreamOf } from '../graph/partition-edges';
+import type { Instant } from '../partitions/types';
+import type { AssetHistory, MaterializationEntry, ObservationEntry } from '../state/asset-history';
+import type { PlannerState } from '../state/planner-state';
+import { currentInput } from '../versions/data-version';
+
+export interface ParentTrigger {
+  readonly edge: ParentEdge;
+  /** Child partitions triggered by this parent. */
+  readonly partitions: IndexSet;
+  /** `updated`: new parent data since the last tick; `requested`: parent requested in the same run this tick. */
+  readonly kind: 'updated' | 'requested';
+}
+
+export class TickContext {
+  /** Partitions requested so far this tick, by node index. */
+  readonly requested = new Map<number, IndexSet>();
+  /** Expected data time of requested unpartitioned assets once their run completes (§2.6). */
+  readonly expected = new Map<number, Instant | null>();
+  private readonly outdatedMemo = new Map<string, readonly string[]>();
+  private readonly currentDataTimeMemo = new Map<number, Instant | null>();
+  private readonly existingMemo = new Map<number, IndexSet>();
+  private readonly triggerMemo = new Map<number, readonly ParentTrigger[]>();
+
+  constructor(
+    readonly graph: AssetGraph,
+    readonly state: PlannerState,
+    readonly cursor: PlannerCursor,
+    readonly now: Instant,
+  ) {}
+
+  /** Records at or below this storage id were seen by an earlier tick. */
+  get since(): number {
+    return this.cursor.lastStorageId;
+  }
+
+  assetCursor(key: string): AssetCursor | undefined {
+    return this.cursor.assets[key];
+  }
+
+  history(node: AssetNode): AssetHistory {
+    return this.state.historyOf(node.key);
+  }
+
+  existing(node: AssetNode): IndexSet {
+    let e = this.existingMemo.get(node.index);
+    if (!e) {
+      e = existingPartitions(node, this.now);
+      this.existingMemo.set(node.index, e);
+    }
+    return e;
+  }
+
+  currentDataTime(node: AssetNode): Instant | null {
+    if (!this.currentDataTimeMemo.has(node.index)) this.currentDataTimeMemo.set(node.index, currentDataTime(node, this.state, this.now));
+    return this.currentDataTimeMemo.get(node.index) ?? null;
+  }
+
+  /** Expected data time of a parent this tick: its expected one if requested, else its current one. */
+  expectedThisTick(node: AssetNode): Instant | null {
+    return this.expected.has(node.index) ? (this.expected.get(node.index) ?? null) : this.currentDataTime(node);
+  }
+
+  requestedOf(index: number): IndexSet {
+    return this.requested.get(index) ?? IndexSet.EMPTY;
+  }
+
+  /** Is the parent side of `edge` for child partition `childIndex` requested this tick in a run the child can share? */
+  parentRequestedSameRun(edge: ParentEdge, childIndex: number): boolean {
+    const req = this.requested.get(edge.parent);
+    if (!req || req.isEmpty() || !sameRunEligible(this.graph, edge)) return false;
+    return !upstreamOf(this.graph, edge, childIndex, this.now).partitions.intersect(req).isEmpty();
+  }
+
+  /** Is any mapped parent partition requested this tick at all (same run or not)? */
+  parentRequestedAnyRun(edge: ParentEdge, childIndex: number): boolean {
+    const req = this.requested.get(edge.parent);
+    if (!req || req.isEmpty()) return false;
+    return !upstreamOf(this.graph, edge, childIndex, this.now).partitions.intersect(req).isEmpty();
+  }
+
+  /** The newest record (materialization or observation) among the mapped parent partitions. */
+  latestParentRecord(edge: ParentEdge, childIndex: number): MaterializationEntry | ObservationEntry | undefined {
+    const parent = this.graph.node(edge.parent);
+    const h = this.state.history(parent.key);
+    if (!h) return undefined;
+    const mapped = upstreamOf(this.graph, edge, childIndex, this.now).partitions;
+    const map = parent.kind === 'materializable' ? h.materializations : h.observations;
+    let best: MaterializationEntry | ObservationEntry | undefined;
+    for (const [a, b] of mapped.ranges())
+      for (const e of map.entriesIn(a, b)) if (!best || e.value.storageId > best.storageId) best = e.value;
+    return best;
+  }
+
+  /**
+   * Has the parent across `edge` new data for child partition `childIndex` that the child has
+   * not consumed? Newer than the child's latest materialization, from a run that did not also
+   * plan the child, and (Freshet) with a data version different from the one consumed.
+   */
+  parentHasNewData(edge: ParentEdge, childIndex: number, ignoreRunsPlanningChild = true): boolean {
+    const child = this.graph.node(edge.child);
+    const latest = this.latestParentRecord(edge, childIndex);
+    if (!latest) return false;
+    const mine = this.state.history(child.key)?.materializations.get(childIndex);
+    if (mine && latest.storageId <= mine.storageId) return false;
+    const input = currentInput(this.graph, this.state, edge, childIndex, this.now);
+    if (mine && input.dataVersion === (mine.inputs[edge.parentKey]?.dataVersion ?? null)) return false;
+    if (ignoreRunsPlanningChild && 'runId' in latest && latest.runId !== null) {
+      const run = this.state.run(latest.runId);
+      if (run?.planned.get(child.key)?.has(childIndex)) return false;
+    }
+    return true;
+  }
+
+  /** Like parentHasNewData, counting updates from runs that planned the child too (outdatedness). */
+  parentHasNewDataIgnoringRuns(edge: ParentEdge, childIndex: number): boolean {
+    return this.parentHasNewData(edge, childIndex, false);
+  }
+
+  /** Child partitions each parent triggers this tick (new data since the last tick, or a same-run request). */
+  parentTriggers(node: AssetNode): readonly ParentTrigger[] {
+    const memo = this.triggerMemo.get(node.index);
+    if (memo) return memo;
+    const out: ParentTrigger[] = [];
+    for (const edge of node.parents) {
+      const parent = this.graph.node(edge.parent);
+      if (parent.kind === 'source') continue;
+      const updated = this.state.historyOf(parent.key).updatedSince(this.since);
+      if (!updated.isEmpty()) {
+        const affected = downstreamOf(this.graph, edge, updated, this.now);
+        const confirmed: number[] = [];
+        for (const c of affected.ascending()) if (this.parentHasNewData(edge, c)) confirmed.push(c);
+        if (confirmed.length > 0) out.push({ edge, partitions: IndexSet.fromIndices(confirmed), kind: 'updated' });
+      }
+      const req = this.requested.get(edge.parent);
+      if (req && !req.isEmpty() && sameRunEligible(this.graph, edge)) {
+        const affected = downstreamOf(this.graph, edge, req, this.now);
+        if (!affected.isEmpty()) out.push({ edge, partitions: affected, kind: 'requested' });
+      }
+    }
+    this.triggerMemo.set(node.index, out);
+    return out;
+  }
+
+  memoOutdated(key: string, compute: () => readonly string[]): readonly string[] {
+    const hit = this.outdatedMemo.get(key);
+    if (hit) return hit;
+    const value = compute();
+    this.outdatedMemo.set(key, value);
+    return value;
+  }
+}

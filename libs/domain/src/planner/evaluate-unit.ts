@@ -1,0 +1,200 @@
+// One unit (an asset, or a non-subsettable multi-asset) through the rule engine: materialize
+// rules give candidates, owed candidates are added back, skip rules hold some back, the rate
+// limit discards the rest past the limit. Parents were decided earlier in the same tick.
+
+import { IndexSet } from '../collections/index-set';
+import type { OwedEntry } from '../cursor/cursor';
+import type { AssetNode } from '../graph/asset-graph';
+import type { MaterializeRuleName, SkipRuleName } from '../specs/types';
+import type { TickContext } from './context';
+import { backfillHits, backfillParentsPending } from '../rules/backfill';
+import { backfillInProgress } from '../rules/backfill-in-progress';
+import { codeVersionChanged } from '../rules/code-version-changed';
+import { cronHits, parentsNotUpdatedSince } from '../rules/cron';
+import { planFreshness } from '../rules/freshness';
+import { missing } from '../rules/missing';
+import { nonexistentParentPartitions } from '../rules/nonexistent-parent-partitions';
+import { notAllParentsUpdated } from '../rules/not-all-parents-updated';
+import { parentInProgress } from '../rules/parent-in-progress';
+import { parentMissing } from '../rules/parent-missing';
+import { parentOutdated } from '../rules/parent-outdated';
+import { parentUpdated } from '../rules/parent-updated';
+import { recentFailure } from '../rules/recent-failure';
+import { skipEach, type Hit, type MaterializeRule, type SkipHit, type SkipRule } from '../rules/rule';
+import type { Instant } from '../partitions/types';
+
+
+const MATERIALIZE_RULES: Readonly<Record<Exclude<MaterializeRuleName, 'freshness' | 'cron'>, MaterializeRule>> = {
+  missing,
+  parentUpdated,
+  codeVersionChanged,
+};
+
+const SKIP_RULES: Readonly<Record<SkipRuleName, SkipRule>> = {
+  parentInProgress,
+  parentMissing,
+  parentOutdated,
+  nonexistentParentPartitions,
+  notAllParentsUpdated,
+  recentFailure,
+  backfillInProgress,
+};
+
+const SKIP_ORDER: readonly SkipRuleName[] = [
+  'parentInProgress',
+  'parentMissing',
+  'parentOutdated',
+  'nonexistentParentPartitions',
+  'notAllParentsUpdated',
+  'recentFailure',
+  'backfillInProgress',
+];
+
+/** Reasons whose owed candidates are re-injected next tick (the others are recomputed from state). */
+const CARRIED = new Set(['parentUpdated', 'newSourceData', 'cron']);
+
+export interface MemberOutcome {
+  readonly node: AssetNode;
+  readonly hits: readonly Hit[];
+  readonly skips: readonly SkipHit[];
+  readonly requested: IndexSet;
+  readonly discarded: IndexSet;
+  /** Candidates left owed (skipped or in flight). */
+  readonly owed: readonly OwedEntry[];
+  readonly notSelected: boolean;
+  readonly wakeAt: Instant | null;
+}
+
+function owedHits(ctx: TickContext, node: AssetNode): Hit[] {
+  const entries = ctx.assetCursor(node.key)?.owed ?? [];
+  const h = ctx.history(node);
+  const hits: Hit[] = [];
+  for (const e of entries) {
+    if (!e.carry) continue;
+    let set = IndexSet.fromRanges(e.ranges);
+    // Settled by a materialization since it became owed.
+    set = set.difference(h.materializations.filter(set, (m) => m.storageId > e.since));
+    if (set.isEmpty()) continue;
+    for (const reason of e.reasons)
+      hits.push({ partitions: set, reason, assets: e.assets, ...(e.cronTick !== undefined ? { cronTick: e.cronTick } : {}) });
+  }
+  return hits;
+}
+
+function materializeHits(ctx: TickContext, node: AssetNode): { hits: Hit[]; wakeAt: Instant | null } {
+  const on = node.automation.materializeOn;
+  const hits: Hit[] = [];
+  let wakeAt: Instant | null = null;
+  if (node.kind === 'materializable' && node.automation.policy !== 'none') {
+    for (const name of ['missing', 'parentUpdated', 'codeVersionChanged'] as const) if (on.has(name)) hits.push(...MATERIALIZE_RULES[name](ctx, node));
+    if (on.has('freshness')) {
+      const plan = planFreshness(ctx, node);
+      hits.push(...plan.hits);
+      wakeAt = plan.wakeAt;
+    }
+    if (on.has('cron')) hits.push(...cronHits(ctx, node));
+    hits.push(...owedHits(ctx, node));
+  }
+  if (node.kind === 'materializable') hits.push(...backfillHits(ctx, node));
+  return { hits, wakeAt };
+}
+
+function union(sets: Iterable<IndexSet>): IndexSet {
+  let out = IndexSet.EMPTY;
+  for (const s of sets) out = out.union(s);
+  return out;
+}
+
+function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits: readonly Hit[]): SkipHit[] {
+  if (candidates.isEmpty()) return [];
+  const out: SkipHit[] = [];
+  const automatic = candidates.difference(union(hits.filter((h) => h.reason === 'backfill').map((h) => h.partitions)));
+  for (const name of SKIP_ORDER) {
+    if (!node.automation.skipOn.has(name)) continue;
+    // Backfill partitions are exempt from automation-only rules.
+    const scope = name === 'backfillInProgress' || name === 'recentFailure' ? automatic : candidates;
+    out.push(...SKIP_RULES[name](ctx, node, scope, hits));
+  }
+  // A backfill runs parents first.
+  const backfilled = candidates.difference(automatic);
+  if (!backfilled.isEmpty())
+    out.push(...skipEach(backfilled, 'parentOutdated', (i) => {
+      const waiting = backfillParentsPending(ctx, node, i);
+      return waiting.length > 0 ? waiting : null;
+    }));
+  // A cron candidate waits until every parent has updated since the tick.
+  for (const hit of hits) {
+    if (hit.reason !== 'cron' || hit.cronTick === undefined) continue;
+    const tick = hit.cronTick;
+    out.push(...skipEach(hit.partitions.intersect(candidates), 'notAllParentsUpdated', (i) => {
+      const waiting = parentsNotUpdatedSince(ctx, node, i, tick);
+      return waiting.length > 0 ? waiting : null;
+    }));
+  }
+  return out;
+}
+
+function owedEntries(ctx: TickContext, hits: readonly Hit[], owedSet: IndexSet, isRoot: boolean): OwedEntry[] {
+  const out: OwedEntry[] = [];
+  for (const hit of hits) {
+    const set = hit.partitions.intersect(owedSet);
+    if (set.isEmpty()) continue;
+    const carry = CARRIED.has(hit.reason) || (hit.reason === 'missing' && !isRoot);
+    out.push({
+      ranges: set.toJSON(),
+      reasons: [hit.reason],
+      assets: hit.assets,
+      since: ctx.state.lastStorageId,
+      carry,
+      ...(hit.cronTick !== undefined ? { cronTick: hit.cronTick } : {}),
+    });
+  }
+  return out;
+}
+
+/** Evaluates a unit; records its requests in ctx.requested. */
+export function evaluateUnit(ctx: TickContext, members: readonly AssetNode[]): MemberOutcome[] {
+  const perMember = members.map((node) => ({ node, ...materializeHits(ctx, node) }));
+  const candidates = union(perMember.flatMap((m) => m.hits.map((h) => h.partitions))).intersect(
+    union(members.map((m) => ctx.existing(m))),
+  );
+  const leader = members[0] as AssetNode;
+  if (candidates.isEmpty())
+    return perMember.map((m) => ({ node: m.node, hits: [], skips: [], requested: IndexSet.EMPTY, discarded: IndexSet.EMPTY, owed: [], notSelected: false, wakeAt: m.wakeAt }));
+
+  const backfillOnly = union(perMember.flatMap((m) => m.hits.filter((h) => h.reason === 'backfill').map((h) => h.partitions)));
+  const unselected = members.some((m) => !m.selected) ? candidates.difference(backfillOnly) : IndexSet.EMPTY;
+  const inFlight = union(members.map((m) => ctx.history(m).inFlight())).intersect(candidates);
+  const open = candidates.difference(inFlight).difference(unselected);
+  const skipsByMember = perMember.map((m) => skipsFor(ctx, m.node, open, m.hits));
+  const skipped = union(skipsByMember.flatMap((s) => s.map((h) => h.partitions)));
+  let requested = open.difference(skipped);
+
+  // Per-tick rate limit: newest partitions first (oldest first for self-dependent assets).
+  let discarded = IndexSet.EMPTY;
+  const limit = leader.automation.maxPerTick;
+  if (limit !== null) {
+    const limited = requested.difference(backfillOnly);
+    const { rest } = leader.selfEdge ? limited.takeOldest(limit) : limited.takeNewest(limit);
+    discarded = rest;
+    requested = requested.difference(rest);
+  }
+
+  return perMember.map((m, i) => {
+    ctx.requested.set(m.node.index, requested);
+    const skips: SkipHit[] = [...(skipsByMember[i] ?? [])];
+    if (!inFlight.isEmpty()) skips.push({ partitions: inFlight, reason: 'inProgress', assets: [] });
+    if (!unselected.isEmpty()) skips.push({ partitions: unselected, reason: 'notSelected', assets: [] });
+    const owedSet = candidates.difference(requested).difference(discarded).difference(unselected);
+    return {
+      node: m.node,
+      hits: m.hits,
+      skips,
+      requested,
+      discarded,
+      owed: owedEntries(ctx, m.hits, owedSet, m.node.isRoot),
+      notSelected: !unselected.isEmpty(),
+      wakeAt: m.wakeAt,
+    };
+  });
+}

@@ -1,0 +1,208 @@
+// The tick function: evaluate(graph, state, cursor, now) → decisions. Pure and deterministic
+// (same input ⇒ same output, same order); it never performs anything. Incremental: only assets
+// touched by new records, their children, owed candidates, due wake-ups, unhandled roots and
+// children of this tick's requests are evaluated; `full` evaluates every asset and must agree.
+
+import { IndexSet } from '../collections/index-set';
+import { alignCursor, decodeCursor, handledSet, type AssetCursor, type PlannerCursor } from '../cursor/cursor';
+import { checkAssetViolations } from '../freshness/violations';
+import type { AssetGraph, AssetNode } from '../graph/asset-graph';
+import { downstreamOf, partitionKey } from '../graph/partition-edges';
+import type { Instant } from '../partitions/types';
+import type { PlannerState } from '../state/planner-state';
+import { stalenessOf, stalenessSignature } from '../versions/staleness';
+import { TickContext } from './context';
+import { collectDiscards, collectRequests, collectSkips } from './decisions';
+import { evaluateUnit, type MemberOutcome } from './evaluate-unit';
+import { nextCronTick } from '../rules/cron';
+import { expectedIfMaterialized } from '../rules/freshness';
+import type { StalenessChange, TickResult, Violation, ViolationChange } from './types';
+
+export interface EvaluateOptions {
+  /** Evaluate every asset instead of only what changed (same decisions, slower). */
+  readonly full?: boolean;
+}
+
+const MINUTE_MS = 60_000;
+
+function minDefined(...values: (Instant | null | undefined)[]): Instant | null {
+  let out: Instant | null = null;
+  for (const v of values) if (v !== null && v !== undefined && (out === null || v < out)) out = v;
+  return out;
+}
+
+function rootNeedsMissingCheck(ctx: TickContext, node: AssetNode): boolean {
+  if (!node.isRoot || node.kind !== 'materializable' || !node.automation.materializeOn.has('missing')) return false;
+  return !ctx.existing(node).difference(ctx.history(node).materialized()).difference(handledSet(ctx.assetCursor(node.key))).isEmpty();
+}
+
+function markDirty(ctx: TickContext, all: boolean): Uint8Array {
+  const { graph, state } = ctx;
+  const dirty = new Uint8Array(graph.nodes.length);
+  if (all) return dirty.fill(1);
+  for (const node of graph.nodes) {
+    const h = state.historyOf(node.key);
+    if (h.lastTouchedStorageId > ctx.since) {
+      dirty[node.index] = 1;
+      for (const e of node.children) dirty[e.child] = 1;
+    }
+    const ac = ctx.assetCursor(node.key);
+    if (ac?.owed && ac.owed.length > 0) dirty[node.index] = 1;
+    if (ac?.wakeAt !== undefined && ac.wakeAt <= ctx.now) dirty[node.index] = 1;
+    if (!dirty[node.index] && rootNeedsMissingCheck(ctx, node)) dirty[node.index] = 1;
+  }
+  for (const b of state.activeBackfills()) for (const key of b.targets.keys()) {
+    const n = graph.get(key);
+    if (n) dirty[n.index] = 1;
+  }
+  return dirty;
+}
+
+/** When a new partition of a time-partitioned asset comes into existence. */
+function nextPartitionAppears(node: AssetNode, now: Instant): Instant | null {
+  if (!node.partitions || !node.isTimePartitioned) return null;
+  const spec = node.spec.partitions;
+  const endOffset = spec && spec.kind !== 'static' ? (spec.endOffset ?? 0) : 0;
+  const w = node.partitions.windowAt(node.partitions.countAt(now) - endOffset);
+  return w && w.end > now ? w.end : null;
+}
+
+function retryWake(ctx: TickContext, node: AssetNode): Instant | null {
+  const minutes = node.automation.retryAfterFailureMinutes;
+  if (minutes === null) return null;
+  let out: Instant | null = null;
+  for (const e of ctx.history(node).attempts.entries()) {
+    if (e.value.status !== 'failed') continue;
+    const t = e.value.timestamp + minutes * MINUTE_MS;
+    if (t > ctx.now && (out === null || t < out)) out = t;
+  }
+  return out;
+}
+
+function planningWake(ctx: TickContext, node: AssetNode, outcome: MemberOutcome | undefined): Instant | null {
+  if (node.kind !== 'materializable') return null;
+  const root = node.isRoot && node.automation.materializeOn.has('missing') ? nextPartitionAppears(node, ctx.now) : null;
+  return minDefined(outcome?.wakeAt, nextCronTick(node, ctx.now), root, retryWake(ctx, node));
+}
+
+function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
+  const h = ctx.history(node);
+  const materialized = h.materialized();
+  if (materialized.isEmpty()) return IndexSet.EMPTY;
+  if (!node.partitions) {
+    const touched = h.lastTouchedStorageId > ctx.since || node.parents.some((e) => ctx.state.historyOf(e.parentKey).lastTouchedStorageId > ctx.since);
+    return touched ? materialized : IndexSet.EMPTY;
+  }
+  let scope = h.updatedSince(ctx.since);
+  for (const e of node.parents) {
+    const updated = ctx.state.historyOf(e.parentKey).updatedSince(ctx.since);
+    if (!updated.isEmpty()) scope = scope.union(downstreamOf(ctx.graph, e, updated, ctx.now));
+  }
+  return scope.intersect(materialized);
+}
+
+export function evaluate(
+  graph: AssetGraph,
+  state: PlannerState,
+  cursorInput: PlannerCursor | null | undefined,
+  now: Instant,
+  options: EvaluateOptions = {},
+): TickResult {
+  if (state.graph !== graph) throw new Error('the state is bound to other definitions: call state.rebind(graph) first');
+  const cursor = alignCursor(decodeCursor(cursorInput), graph);
+  const ctx = new TickContext(graph, state, cursor, now);
+  const dirty = markDirty(ctx, options.full === true || cursor.lastTickAt === null);
+
+  const outcomes: MemberOutcome[][] = [];
+  const byIndex = new Map<number, MemberOutcome>();
+  const visited = new Uint8Array(graph.nodes.length);
+  let evaluatedAssets = 0;
+  for (const node of graph.nodes) {
+    if (visited[node.index]) continue;
+    const members = node.unit.map((j) => graph.node(j));
+    for (const m of members) visited[m.index] = 1;
+    if (!members.some((m) => dirty[m.index])) continue;
+    evaluatedAssets += members.length;
+    const unit = evaluateUnit(ctx, members);
+    outcomes.push(unit);
+    for (const o of unit) {
+      byIndex.set(o.node.index, o);
+      if (o.requested.isEmpty()) continue;
+      for (const e of o.node.children) dirty[e.child] = 1;
+      if (!o.node.partitions) ctx.expected.set(o.node.index, expectedIfMaterialized(ctx, o.node));
+    }
+  }
+
+  // Freshness violations, as of now (before this tick's requests run).
+  const touchedSources = graph.nodes.filter((n) => n.kind === 'observableSource' && state.historyOf(n.key).lastTouchedStorageId > ctx.since);
+  const sourceDescendants = new Set(graph.descendantsOf(touchedSources.map((n) => n.index)));
+  const violations: Violation[] = [];
+  const violationChanges: ViolationChange[] = [];
+  const assets: Record<string, AssetCursor> = {};
+  const stalenessChanges: StalenessChange[] = [];
+  let nextWakeAt: Instant | null = null;
+
+  for (const node of graph.nodes) {
+    const prev = cursor.assets[node.key];
+    const outcome = byIndex.get(node.index);
+    let next: { -readonly [K in keyof AssetCursor]: AssetCursor[K] } = { partitionsFingerprint: node.partitionsFingerprint };
+
+    // Handled roots and owed work.
+    let handled = handledSet(prev);
+    if (outcome && node.isRoot) handled = handled.union(outcome.requested).union(outcome.discarded);
+    if (!handled.isEmpty()) next.handled = handled.toJSON();
+    const owed = outcome ? outcome.owed : prev?.owed;
+    if (owed && owed.length > 0) next.owed = owed;
+    const wake = outcome || dirty[node.index] ? planningWake(ctx, node, outcome) : (prev?.wakeAt ?? null);
+    if (wake !== null) next.wakeAt = wake;
+
+    // Violations: re-checked whenever data time or the deadline may have moved.
+    if (node.freshness) {
+      const due = prev?.violationWakeAt !== undefined && prev.violationWakeAt <= now;
+      if (dirty[node.index] || due || prev?.violation || sourceDescendants.has(node.index)) {
+        const check = checkAssetViolations(node, state, prev?.violation, now);
+        violations.push(...check.current);
+        violationChanges.push(...check.changes);
+        if (check.state) next.violation = check.state;
+        if (check.wakeAt !== null) next.violationWakeAt = check.wakeAt;
+      } else {
+        if (prev?.violation) next.violation = prev.violation;
+        if (prev?.violationWakeAt !== undefined) next.violationWakeAt = prev.violationWakeAt;
+      }
+    }
+
+    // Staleness changes of the partitions whose inputs or records moved.
+    const stale: Record<string, string> = { ...(prev?.staleness ?? {}) };
+    if (node.kind === 'materializable' && dirty[node.index]) {
+      const h = ctx.history(node);
+      for (const i of stalenessScope(ctx, node).ascending()) {
+        const status = stalenessOf(graph, state, node, i, now);
+        const signature = stalenessSignature(status);
+        const key = partitionKey(node, i);
+        const slot = key ?? '';
+        const firstId = h.firstMaterialized.get(i) ?? 0;
+        const before = stale[slot] ?? (firstId <= ctx.since ? 'fresh' : 'missing');
+        if (signature !== before) stalenessChanges.push({ asset: node.key, partition: key, status });
+        if (signature === 'fresh') delete stale[slot];
+        else stale[slot] = signature;
+      }
+    }
+    if (Object.keys(stale).length > 0) next.staleness = stale;
+
+    nextWakeAt = minDefined(nextWakeAt, next.wakeAt, next.violationWakeAt);
+    if (Object.keys(next).length > 1) assets[node.key] = next;
+    next = { partitionsFingerprint: node.partitionsFingerprint };
+  }
+
+  return {
+    runs: collectRequests(graph, outcomes),
+    skipped: collectSkips(outcomes),
+    discarded: collectDiscards(outcomes),
+    stalenessChanges,
+    violationChanges,
+    violations,
+    cursor: { version: 1, lastStorageId: Math.max(state.lastStorageId, cursor.lastStorageId), lastTickAt: now, assets },
+    nextWakeAt,
+    evaluatedAssets,
+  };
+}

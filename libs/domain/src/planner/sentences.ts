@@ -1,0 +1,83 @@
+// One human sentence per decision, naming the assets involved. Reasons stay machine-readable
+// alongside; these sentences are what `freshet why` and the simulator print.
+
+import type { MaterializeReason, SkipReason } from './types';
+
+export interface ReasonDetail<R> {
+  readonly reason: R;
+  readonly assets: readonly string[];
+}
+
+function list(keys: readonly string[]): string {
+  if (keys.length <= 1) return keys[0] ?? '';
+  return `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]}`;
+}
+
+function be(keys: readonly string[], singular: string, plural: string): string {
+  return keys.length > 1 ? plural : singular;
+}
+
+export function materializePhrase(asset: string, d: ReasonDetail<MaterializeReason>): string {
+  const a = d.assets;
+  switch (d.reason) {
+    case 'missing':
+      return a.length > 0 ? `${asset} has never been materialized and ${list(a)} now ${be(a, 'has', 'have')} data` : `${asset} has never been materialized`;
+    case 'parentUpdated':
+      return `${list(a)} ${be(a, 'has', 'have')} new data that ${asset} has not consumed`;
+    case 'newSourceData':
+      return `source ${list(a)} ${be(a, 'has', 'have')} a new data version that ${asset} has not consumed`;
+    case 'codeVersionChanged':
+      return `${asset} has new code since its latest materialization`;
+    case 'freshness':
+      return `${asset}'s freshness policy needs newer data`;
+    case 'downstreamFreshness':
+      return `the freshness ${be(a, 'policy', 'policies')} of ${list(a)} downstream ${be(a, 'needs', 'need')} newer data from ${asset}`;
+    case 'cron':
+      return `${asset}'s cron schedule ticked`;
+    case 'backfill':
+      return `backfill ${list(a)} targets ${asset}`;
+  }
+}
+
+export function requestSentence(asset: string, details: readonly ReasonDetail<MaterializeReason>[], unitWith: readonly string[] = []): string {
+  const phrases = details.map((d) => materializePhrase(asset, d));
+  if (phrases.length === 0 && unitWith.length > 0) return `${asset} is computed together with ${list(unitWith)}, which ${be(unitWith, 'needs', 'need')} a run`;
+  const suffix = unitWith.length > 0 ? ` (computed together with ${list(unitWith)})` : '';
+  return `requested ${asset}: ${phrases.join('; ')}${suffix}`;
+}
+
+export function skipPhrase(asset: string, d: ReasonDetail<SkipReason>): string {
+  const a = d.assets;
+  switch (d.reason) {
+    case 'parentOutdated':
+      return `waiting on ${list(a)}: ${be(a, 'it has', 'they have')} new upstream data that ${be(a, 'it has', 'they have')} not consumed yet, so ${asset} would run on data about to change`;
+    case 'parentMissing':
+      return `waiting on ${list(a)}: ${be(a, 'it has', 'they have')} never been materialized`;
+    case 'parentInProgress':
+      return `waiting on ${list(a)}: a run in progress is materializing ${be(a, 'it', 'them')}`;
+    case 'inProgress':
+      return `${asset} is already being materialized by a run in progress`;
+    case 'notAllParentsUpdated':
+      return `waiting for ${list(a)} to update before ${asset} runs again`;
+    case 'recentFailure':
+      return `the latest attempt at ${asset} failed and nothing has changed since`;
+    case 'backfillInProgress':
+      return `backfill ${list(a)} will materialize ${asset}`;
+    case 'nonexistentParentPartitions':
+      return `${list(a)} ${be(a, 'lacks', 'lack')} partitions that ${asset} needs`;
+    case 'rateLimited':
+      return `${asset} is past its per-tick limit`;
+    case 'notSelected':
+      return `${asset} is outside the planner's selection`;
+  }
+}
+
+export function skipSentence(asset: string, skips: readonly ReasonDetail<SkipReason>[], candidate: readonly ReasonDetail<MaterializeReason>[]): string {
+  const why = candidate.map((d) => materializePhrase(asset, d)).join('; ');
+  const held = skips.map((d) => skipPhrase(asset, d)).join('; ');
+  return why ? `${held} (${why})` : held;
+}
+
+export function discardSentence(asset: string, count: number, limit: number | null): string {
+  return `${asset}: ${count} partition${count === 1 ? '' : 's'} past the limit of ${limit ?? 'unlimited'} per tick discarded (never requested automatically; backfill them by hand)`;
+}

@@ -1,0 +1,128 @@
+// What a planner tick returns: decisions with machine-readable reasons and one sentence a
+// person can read, grouped into runs; plus staleness and freshness-violation changes, the new
+// cursor and the instant the planner must wake at even if no event arrives.
+
+import type { FreshnessPolicySpec } from '../specs/types';
+import type { Instant } from '../partitions/types';
+import type { StalenessStatus } from '../versions/staleness';
+import type { PlannerCursor } from '../cursor/cursor';
+
+export type MaterializeReason =
+  | 'missing'
+  | 'parentUpdated'
+  | 'newSourceData'
+  | 'codeVersionChanged'
+  | 'freshness'
+  | 'downstreamFreshness'
+  | 'cron'
+  | 'backfill';
+
+export type SkipReason =
+  | 'parentOutdated'
+  | 'parentMissing'
+  | 'parentInProgress'
+  | 'inProgress'
+  | 'notAllParentsUpdated'
+  | 'recentFailure'
+  | 'backfillInProgress'
+  | 'nonexistentParentPartitions'
+  | 'rateLimited'
+  | 'notSelected';
+
+export const MATERIALIZE_REASON_ORDER: readonly MaterializeReason[] = [
+  'missing',
+  'parentUpdated',
+  'newSourceData',
+  'codeVersionChanged',
+  'freshness',
+  'downstreamFreshness',
+  'cron',
+  'backfill',
+];
+
+export const SKIP_REASON_ORDER: readonly SkipReason[] = [
+  'inProgress',
+  'parentInProgress',
+  'parentMissing',
+  'parentOutdated',
+  'nonexistentParentPartitions',
+  'notAllParentsUpdated',
+  'recentFailure',
+  'backfillInProgress',
+  'rateLimited',
+  'notSelected',
+];
+
+export interface RequestedAssetPartition {
+  readonly asset: string;
+  readonly partition: string | null;
+  readonly reasons: readonly MaterializeReason[];
+  /** One sentence naming the assets involved. */
+  readonly sentence: string;
+}
+
+export interface RunRequest {
+  readonly codeLocation: string;
+  /** The partition key shared by the run's asset partitions (null for unpartitioned runs). */
+  readonly partitionKey: string | null;
+  /** Asset partitions in dependency order (a worker runs them in this order). */
+  readonly assetPartitions: readonly RequestedAssetPartition[];
+}
+
+export interface SkippedDecision {
+  readonly asset: string;
+  /** Partition keys skipped for these reasons; null for an unpartitioned asset. */
+  readonly partitions: readonly string[] | null;
+  readonly reasons: readonly SkipReason[];
+  /** Why it was a candidate in the first place. */
+  readonly candidateReasons: readonly MaterializeReason[];
+  readonly sentence: string;
+}
+
+export interface DiscardedDecision {
+  readonly asset: string;
+  readonly partitions: readonly string[] | null;
+  readonly sentence: string;
+}
+
+export interface StalenessChange {
+  readonly asset: string;
+  readonly partition: string | null;
+  readonly status: StalenessStatus;
+}
+
+export interface Violation {
+  readonly asset: string;
+  readonly partition: string | null;
+  readonly overdueMinutes: number;
+  /** Asset-level: the data time judged; per partition: the window end. */
+  readonly dataTime: Instant | null;
+  readonly since: Instant;
+  readonly policy: FreshnessPolicySpec;
+}
+
+export type ViolationChange =
+  | ({ readonly kind: 'violated' } & Violation)
+  | {
+      readonly kind: 'resolved';
+      readonly asset: string;
+      readonly partition: string | null;
+      readonly since: Instant;
+      readonly durationMinutes: number;
+      readonly policy: FreshnessPolicySpec;
+    };
+
+export interface TickResult {
+  readonly runs: readonly RunRequest[];
+  readonly skipped: readonly SkippedDecision[];
+  readonly discarded: readonly DiscardedDecision[];
+  readonly stalenessChanges: readonly StalenessChange[];
+  readonly violationChanges: readonly ViolationChange[];
+  /** Everything overdue at `now` (before this tick's requests run). */
+  readonly violations: readonly Violation[];
+  readonly cursor: PlannerCursor;
+  /** The next instant the planner must tick even without events; null = only on events. */
+  readonly nextWakeAt: Instant | null;
+  /** Assets evaluated this tick (incremental evaluation looks at only these). */
+  readonly evaluatedAssets: number;
+}

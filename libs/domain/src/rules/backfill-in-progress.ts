@@ -1,0 +1,20 @@
+// `backfillInProgress`: the partition is targeted by an unfinished backfill, which will
+// materialize it in its own order; automation keeps its hands off meanwhile.
+
+import { IndexSet } from '../collections/index-set';
+import type { AssetNode } from '../graph/asset-graph';
+import type { TickContext } from '../planner/context';
+import { backfillPending } from './backfill';
+import type { SkipHit } from './rule';
+
+export const backfillInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+  const hits: SkipHit[] = [];
+  let covered = IndexSet.EMPTY;
+  for (const b of ctx.state.activeBackfills()) {
+    const pending = backfillPending(ctx, b, node).intersect(candidates).difference(covered);
+    if (pending.isEmpty()) continue;
+    covered = covered.union(pending);
+    hits.push({ partitions: pending, reason: 'backfillInProgress', assets: [b.backfillId] });
+  }
+  return hits;
+};

@@ -1,0 +1,42 @@
+// `backfill`: asset partitions of an unfinished backfill that are not yet materialized (or failed)
+// since it was requested; requested in the backfill's own order (parents first).
+
+import { IndexSet } from '../collections/index-set';
+import type { AssetNode } from '../graph/asset-graph';
+import { upstreamOf } from '../graph/partition-edges';
+import type { BackfillState } from '../state/planner-state';
+import type { TickContext } from '../planner/context';
+import type { Hit } from './rule';
+
+/** Targets of `backfill` on `node` neither materialized nor failed since it was requested. */
+export function backfillPending(ctx: TickContext, backfill: BackfillState, node: AssetNode): IndexSet {
+  const targets = backfill.targets.get(node.key);
+  if (!targets) return IndexSet.EMPTY;
+  const h = ctx.history(node);
+  const done = h.materializations.filter(targets, (e) => e.storageId > backfill.requestedStorageId);
+  const failed = h.attempts.filter(targets, (a) => a.status === 'failed' && a.storageId > backfill.requestedStorageId);
+  return targets.difference(done).difference(failed);
+}
+
+export function backfillHits(ctx: TickContext, node: AssetNode): Hit[] {
+  const hits: Hit[] = [];
+  for (const b of ctx.state.activeBackfills()) {
+    const pending = backfillPending(ctx, b, node);
+    if (!pending.isEmpty()) hits.push({ partitions: pending, reason: 'backfill', assets: [b.backfillId] });
+  }
+  return hits;
+}
+
+/** Parents this backfill still has to rebuild first (not requested in the same run). */
+export function backfillParentsPending(ctx: TickContext, node: AssetNode, index: number): string[] {
+  const waiting: string[] = [];
+  for (const b of ctx.state.activeBackfills()) {
+    for (const edge of node.parents) {
+      const parent = ctx.graph.node(edge.parent);
+      const pending = backfillPending(ctx, b, parent).intersect(upstreamOf(ctx.graph, edge, index, ctx.now).partitions);
+      if (pending.isEmpty() || ctx.parentRequestedSameRun(edge, index)) continue;
+      waiting.push(parent.key);
+    }
+  }
+  return waiting;
+}

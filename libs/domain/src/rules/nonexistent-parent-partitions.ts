@@ -1,0 +1,17 @@
+// `nonexistentParentPartitions`: the mapping requires parent partitions that do not exist
+// (e.g. the child starts before the parent). A self-dependency's first partition is exempt.
+
+import type { IndexSet } from '../collections/index-set';
+import type { AssetNode } from '../graph/asset-graph';
+import { upstreamOf } from '../graph/partition-edges';
+import type { TickContext } from '../planner/context';
+import { skipEach, type SkipHit } from './rule';
+
+export const nonexistentParentPartitions = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+  const edges = node.parents.filter((e) => e.mapping !== null);
+  if (edges.length === 0) return [];
+  return skipEach(candidates, 'nonexistentParentPartitions', (i) => {
+    const parents = edges.filter((e) => upstreamOf(ctx.graph, e, i, ctx.now).nonexistent.length > 0).map((e) => e.parentKey);
+    return parents.length > 0 ? parents : null;
+  });
+};

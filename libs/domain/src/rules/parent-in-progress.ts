@@ -1,0 +1,23 @@
+// `parentInProgress`: a parent partition is planned by an unfinished run and not yet
+// materialized by it; the child waits for it to land.
+
+import type { IndexSet } from '../collections/index-set';
+import type { AssetNode } from '../graph/asset-graph';
+import { upstreamOf } from '../graph/partition-edges';
+import type { TickContext } from '../planner/context';
+import { skipEach, type SkipHit } from './rule';
+
+export const parentInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+  const edges = node.selfEdge ? [...node.parents, node.selfEdge] : node.parents;
+  const busy = edges.filter((e) => !ctx.history(ctx.graph.node(e.parent)).inFlight().isEmpty());
+  if (busy.length === 0) return [];
+  return skipEach(candidates, 'parentInProgress', (i) => {
+    const waiting: string[] = [];
+    for (const edge of busy) {
+      const parent = ctx.graph.node(edge.parent);
+      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
+      if (!ctx.history(parent).inFlight().intersect(mapped).isEmpty()) waiting.push(parent.key);
+    }
+    return waiting.length > 0 ? waiting : null;
+  });
+};

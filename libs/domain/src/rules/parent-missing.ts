@@ -1,0 +1,26 @@
+// `parentMissing`: a parent partition not requested in the same run was never materialized
+// (or, for an observable source, never observed). Plain sources are exempt.
+
+import type { IndexSet } from '../collections/index-set';
+import type { AssetNode } from '../graph/asset-graph';
+import { upstreamOf } from '../graph/partition-edges';
+import type { TickContext } from '../planner/context';
+import { skipEach, type SkipHit } from './rule';
+
+export const parentMissing = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+  const edges = node.selfEdge ? [...node.parents, node.selfEdge] : node.parents;
+  if (edges.length === 0) return [];
+  return skipEach(candidates, 'parentMissing', (i) => {
+    const missing: string[] = [];
+    for (const edge of edges) {
+      const parent = ctx.graph.node(edge.parent);
+      if (parent.kind === 'source') continue;
+      if (!edge.isSelf && ctx.parentRequestedSameRun(edge, i)) continue;
+      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
+      const h = ctx.history(parent);
+      const have = parent.kind === 'observableSource' ? (h.lastUpdate ? mapped : h.observations.keys().intersect(mapped)) : h.materialized().intersect(mapped);
+      if (!mapped.difference(have).isEmpty()) missing.push(parent.key);
+    }
+    return missing.length > 0 ? missing : null;
+  });
+};

@@ -1,0 +1,58 @@
+// `parentOutdated`: a parent partition not requested in the same run has an outdated ancestor
+// (reference §2.5 outdatedAncestors): somewhere upstream, an asset has new parent data it has
+// not consumed, so running now would compute on data about to change. Names those ancestors.
+
+import type { IndexSet } from '../collections/index-set';
+import type { AssetNode, ParentEdge } from '../graph/asset-graph';
+import { upstreamOf } from '../graph/partition-edges';
+import type { TickContext } from '../planner/context';
+import { skipEach, sortedUnique, type SkipHit } from './rule';
+
+/** Partitioned recursion stops beyond this many mapped partitions (reference §4.5). */
+const MAX_RECURSION_PARTITIONS = 100;
+
+function parentIsNewer(ctx: TickContext, edge: ParentEdge, index: number): boolean {
+  const child = ctx.graph.node(edge.child);
+  const parent = ctx.graph.node(edge.parent);
+  // An unpartitioned parent only concerns the latest partition of a time-partitioned child.
+  if (!parent.partitions && child.isTimePartitioned && ctx.existing(child).last() !== index) return false;
+  return ctx.parentHasNewDataIgnoringRuns(edge, index);
+}
+
+export function outdatedAncestors(ctx: TickContext, node: AssetNode, index: number): readonly string[] {
+  if (node.kind !== 'materializable') return [];
+  return ctx.memoOutdated(`${node.index}:${index}`, () => {
+    const result = new Set<string>();
+    const notUpdated: ParentEdge[] = [];
+    for (const edge of node.parents) {
+      if (ctx.graph.node(edge.parent).kind === 'source') continue;
+      if (parentIsNewer(ctx, edge, index)) result.add(node.key);
+      else notUpdated.push(edge);
+    }
+    for (const edge of notUpdated) {
+      const parent = ctx.graph.node(edge.parent);
+      const mapped = upstreamOf(ctx.graph, edge, index, ctx.now).partitions;
+      if (mapped.size > MAX_RECURSION_PARTITIONS) continue;
+      for (const p of mapped.ascending()) for (const k of outdatedAncestors(ctx, parent, p)) result.add(k);
+    }
+    return sortedUnique(result);
+  });
+}
+
+export const parentOutdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] =>
+  skipEach(candidates, 'parentOutdated', (i) => {
+    const found = new Set<string>();
+    for (const edge of node.parents) {
+      const parent = ctx.graph.node(edge.parent);
+      if (parent.kind !== 'materializable' || ctx.parentRequestedSameRun(edge, i)) continue;
+      // Requested this tick in a run the child cannot share: it lands later; wait for it.
+      if (ctx.parentRequestedAnyRun(edge, i)) {
+        found.add(parent.key);
+        continue;
+      }
+      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
+      if (mapped.size > MAX_RECURSION_PARTITIONS) continue;
+      for (const p of mapped.ascending()) for (const k of outdatedAncestors(ctx, parent, p)) found.add(k);
+    }
+    return found.size > 0 ? sortedUnique(found) : null;
+  });

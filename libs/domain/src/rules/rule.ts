@@ -1,0 +1,45 @@
+// The shape of a rule. A materialize rule names candidate partitions with a reason; a skip rule
+// names candidates to hold back with a reason. Both name the assets involved, for the sentence.
+
+import { IndexSet } from '../collections/index-set';
+import type { AssetNode } from '../graph/asset-graph';
+import type { Instant } from '../partitions/types';
+import type { TickContext } from '../planner/context';
+import type { MaterializeReason, SkipReason } from '../planner/types';
+
+export interface Hit {
+  readonly partitions: IndexSet;
+  readonly reason: MaterializeReason;
+  readonly assets: readonly string[];
+  /** The cron tick a `cron` hit answers (its parents must have updated since). */
+  readonly cronTick?: Instant;
+}
+
+export interface SkipHit {
+  readonly partitions: IndexSet;
+  readonly reason: SkipReason;
+  readonly assets: readonly string[];
+}
+
+export type MaterializeRule = (ctx: TickContext, node: AssetNode) => Hit[];
+export type SkipRule = (ctx: TickContext, node: AssetNode, candidates: IndexSet, hits: readonly Hit[]) => SkipHit[];
+
+/** Runs `test` on each candidate partition; groups the held-back ones by the assets named. */
+export function skipEach(candidates: IndexSet, reason: SkipReason, test: (index: number) => readonly string[] | null): SkipHit[] {
+  const groups = new Map<string, { assets: readonly string[]; indices: number[] }>();
+  for (const i of candidates.ascending()) {
+    const assets = test(i);
+    if (!assets) continue;
+    const key = assets.join('\u0000');
+    const g = groups.get(key) ?? { assets, indices: [] };
+    g.indices.push(i);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .map((g) => ({ partitions: IndexSet.fromIndices(g.indices), reason, assets: g.assets }))
+    .sort((a, b) => (a.partitions.first() ?? 0) - (b.partitions.first() ?? 0));
+}
+
+export function sortedUnique(keys: Iterable<string>): string[] {
+  return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

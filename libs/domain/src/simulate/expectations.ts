@@ -1,0 +1,59 @@
+// Checks an evaluate step's expectations against a tick, describing every difference.
+
+import { compareStrings } from '../specs/json';
+import type { TickResult } from '../planner/types';
+import type { ScenarioAction } from './scenario';
+
+type EvaluateAction = Extract<ScenarioAction, { kind: 'evaluate' }>;
+
+function ap(asset: string, partition: string | null | undefined): string {
+  return partition === null || partition === undefined ? asset : `${asset}[${partition}]`;
+}
+
+export function requestedOf(tick: TickResult): { asset: string; partition: string | null; reasons: readonly string[] }[] {
+  return tick.runs.flatMap((r) => r.assetPartitions);
+}
+
+export function checkExpectations(a: EvaluateAction, tick: TickResult): string[] {
+  const failures: string[] = [];
+  const requested = requestedOf(tick);
+  if (a.expect !== null) {
+    const got = new Set(requested.map((r) => ap(r.asset, r.partition)));
+    const want = new Set(a.expect.map((e) => ap(e.asset, e.partition)));
+    const missing = [...want].filter((k) => !got.has(k)).sort(compareStrings);
+    const extra = [...got].filter((k) => !want.has(k)).sort(compareStrings);
+    if (missing.length > 0) failures.push(`expected but not requested: ${missing.join(', ')}`);
+    if (extra.length > 0) failures.push(`requested but not expected: ${extra.join(', ')}`);
+  }
+  for (const [asset, reasons] of Object.entries(a.reasons ?? {}).sort((x, y) => x[0].localeCompare(y[0]))) {
+    const mine = requested.filter((r) => r.asset === asset);
+    if (mine.length === 0) failures.push(`reasons given for ${asset}, which was not requested`);
+    for (const r of mine) {
+      const lacking = reasons.filter((x) => !r.reasons.includes(x));
+      if (lacking.length > 0) failures.push(`${ap(r.asset, r.partition)} requested for [${r.reasons.join(', ')}], missing reason ${lacking.join(', ')}`);
+    }
+  }
+  for (const e of a.expectSkipped ?? []) {
+    const found = tick.skipped.some(
+      (s) =>
+        s.asset === e.asset &&
+        (e.partition === undefined || (s.partitions ?? []).includes(e.partition)) &&
+        (e.reasons ?? []).every((r) => (s.reasons as readonly string[]).includes(r)),
+    );
+    if (!found) {
+      const seen = tick.skipped.filter((s) => s.asset === e.asset).map((s) => `[${s.reasons.join(', ')}]`);
+      failures.push(
+        `expected ${ap(e.asset, e.partition)} skipped${e.reasons ? ` for ${e.reasons.join(', ')}` : ''}; ${seen.length > 0 ? `it was skipped for ${seen.join(' ')}` : 'it was not skipped'}`,
+      );
+    }
+  }
+  if (a.expectViolations !== null) {
+    const got = new Set(tick.violations.map((v) => ap(v.asset, v.partition)));
+    const want = new Set(a.expectViolations.map((v) => ap(v.asset, v.partition)));
+    const missing = [...want].filter((k) => !got.has(k)).sort(compareStrings);
+    const extra = [...got].filter((k) => !want.has(k)).sort(compareStrings);
+    if (missing.length > 0) failures.push(`expected overdue but not: ${missing.join(', ')}`);
+    if (extra.length > 0) failures.push(`overdue but not expected: ${extra.join(', ')}`);
+  }
+  return failures;
+}

@@ -1,0 +1,139 @@
+// What the planner remembers about one asset: latest materialization and attempt per partition
+// (as range maps, compact for backfilled ranges), the update log for "updated since" questions,
+// observation changes of sources, and cached derived sets.
+
+import { IndexSet } from '../collections/index-set';
+import { RangeMap } from '../collections/range-map';
+import type { Instant } from '../partitions/types';
+import type { InputPointer } from '../records/records';
+import type { Lineage } from './lineage';
+
+export interface MaterializationEntry {
+  readonly storageId: number;
+  readonly timestamp: Instant;
+  readonly runId: string | null;
+  readonly codeVersion: string;
+  readonly dataVersion: string;
+  readonly inputs: Readonly<Record<string, InputPointer>>;
+  readonly lineage: Lineage;
+}
+
+export interface ObservationEntry {
+  readonly storageId: number;
+  readonly timestamp: Instant;
+  readonly dataVersion: string | null;
+}
+
+export type AttemptStatus = 'inFlight' | 'succeeded' | 'failed';
+
+export interface AttemptEntry {
+  readonly runId: string;
+  readonly status: AttemptStatus;
+  /** Storage id of the record that set this status (planned, materialized or finished). */
+  readonly storageId: number;
+  readonly timestamp: Instant;
+}
+
+/** Index used for the single partition of an unpartitioned asset. */
+export const UNPARTITIONED = 0;
+
+export class AssetHistory {
+  readonly materializations = new RangeMap<MaterializationEntry>();
+  /** Storage id of each partition's first materialization (partitioned data time needs it). */
+  readonly firstMaterialized = new RangeMap<number>();
+  readonly observations = new RangeMap<ObservationEntry>();
+  readonly attempts = new RangeMap<AttemptEntry>();
+  /** Unpartitioned materializations by storage id, so input pointers to older records resolve. */
+  readonly materializationsById = new Map<number, MaterializationEntry>();
+  /** Observations whose data version differs from the previous one (any partition), ascending. */
+  readonly observationChanges: ObservationEntry[] = [];
+  /** Storage ids and partition indices of materializations/observations, ascending by storage id. */
+  private readonly updateIds: number[] = [];
+  private readonly updatePartitions: number[] = [];
+  /** The newest record of any kind touching this asset. */
+  lastTouchedStorageId = 0;
+  /** The newest materialization or observation. */
+  lastUpdateStorageId = 0;
+  lastUpdate: MaterializationEntry | ObservationEntry | null = null;
+  codeDeployedStorageId = 0;
+  private materializedCache: IndexSet | null = null;
+  private inFlightCache: IndexSet | null = null;
+
+  constructor(
+    readonly key: string,
+    /** Fingerprint of the partitions spec the indices refer to. */
+    public partitionsFingerprint: string,
+  ) {}
+
+  logUpdate(storageId: number, index: number): void {
+    this.updateIds.push(storageId);
+    this.updatePartitions.push(index);
+    this.lastUpdateStorageId = Math.max(this.lastUpdateStorageId, storageId);
+    this.materializedCache = null;
+  }
+
+  /** Partitions with a materialization or observation after `storageId`. */
+  updatedSince(storageId: number): IndexSet {
+    if (this.lastUpdateStorageId <= storageId) return IndexSet.EMPTY;
+    let lo = 0;
+    let hi = this.updateIds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.updateIds[mid] as number) <= storageId) lo = mid + 1;
+      else hi = mid;
+    }
+    return IndexSet.fromIndices(this.updatePartitions.slice(lo));
+  }
+
+  /** Storage ids of updates after `storageId` for one partition (ascending). */
+  updatesOfPartitionSince(storageId: number, index: number): number[] {
+    const out: number[] = [];
+    for (let i = this.updateIds.length - 1; i >= 0; i--) {
+      const sid = this.updateIds[i] as number;
+      if (sid <= storageId) break;
+      if (this.updatePartitions[i] === index) out.push(sid);
+    }
+    return out.reverse();
+  }
+
+  /** Drops update-log entries at or below `storageId` (the cursor has moved past them). */
+  compactUpdateLog(storageId: number): void {
+    let n = 0;
+    while (n < this.updateIds.length && (this.updateIds[n] as number) <= storageId) n++;
+    this.updateIds.splice(0, n);
+    this.updatePartitions.splice(0, n);
+  }
+
+  materialized(): IndexSet {
+    if (!this.materializedCache) this.materializedCache = this.materializations.keys();
+    return this.materializedCache;
+  }
+
+  inFlight(): IndexSet {
+    if (!this.inFlightCache) {
+      const all = this.attempts.keys();
+      this.inFlightCache = this.attempts.filter(all, (a) => a.status === 'inFlight');
+    }
+    return this.inFlightCache;
+  }
+
+  setAttempt(first: number, last: number, entry: AttemptEntry): void {
+    this.attempts.set(first, last, entry);
+    this.inFlightCache = null;
+  }
+
+  invalidate(): void {
+    this.materializedCache = null;
+    this.inFlightCache = null;
+  }
+
+  resetPartitions(fingerprint: string): void {
+    this.partitionsFingerprint = fingerprint;
+    this.materializations.clear();
+    this.firstMaterialized.clear();
+    this.observations.clear();
+    this.attempts.clear();
+    this.materializationsById.clear();
+    this.invalidate();
+  }
+}

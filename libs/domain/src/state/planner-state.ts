@@ -1,0 +1,362 @@
+// The planner's projection of the event log, maintained incrementally: `apply(record)` for each
+// record in storage-id order. The planner service rebuilds it by replaying Postgres and then
+// applies events as they arrive; `freshet simulate` feeds it the same way. Everything is indexed
+// by asset, partitions are compact index sets, and derived sets are cached per asset.
+
+import { IndexSet } from '../collections/index-set';
+import { InvalidRecordError } from '../errors';
+import type { AssetGraph, AssetNode } from '../graph/asset-graph';
+import type {
+  AssetPartitionRef,
+  BackfillRequestedRecord,
+  MaterializationRecord,
+  ObservationRecord,
+  PlannerRecord,
+  RunFinishedRecord,
+  RunPlannedRecord,
+} from '../records/records';
+import type { Instant } from '../partitions/types';
+import { AssetHistory, UNPARTITIONED, type MaterializationEntry } from './asset-history';
+import { EMPTY_LINEAGE, MISSING_LINEAGE, mergeLineages, rootLineage, type Lineage } from './lineage';
+
+export interface RunState {
+  readonly runId: string;
+  readonly codeLocation: string;
+  readonly plannedStorageId: number;
+  readonly createdAt: Instant;
+  /** Planned partitions per asset key (UNPARTITIONED for unpartitioned assets). */
+  readonly planned: Map<string, IndexSet>;
+  readonly materialized: Map<string, IndexSet>;
+  finished: boolean;
+  status: 'inProgress' | 'success' | 'failure';
+  finishedAt: Instant | null;
+  finishedStorageId: number | null;
+}
+
+export interface BackfillState {
+  readonly backfillId: string;
+  readonly requestedStorageId: number;
+  readonly targets: Map<string, IndexSet>;
+  finished: boolean;
+}
+
+export class PlannerState {
+  private readonly histories = new Map<string, AssetHistory>();
+  private readonly runs = new Map<string, RunState>();
+  private readonly activeRunIds = new Set<string>();
+  private readonly backfills = new Map<string, BackfillState>();
+  private lastStorageIdSeen = 0;
+  private graphRef: AssetGraph;
+
+  constructor(graph: AssetGraph) {
+    this.graphRef = graph;
+    for (const n of graph.nodes) this.histories.set(n.key, new AssetHistory(n.key, n.partitionsFingerprint));
+  }
+
+  get graph(): AssetGraph {
+    return this.graphRef;
+  }
+
+  get lastStorageId(): number {
+    return this.lastStorageIdSeen;
+  }
+
+  /** Applies the records in order. */
+  applyAll(records: Iterable<PlannerRecord>): void {
+    for (const r of records) this.apply(r);
+  }
+
+  apply(record: PlannerRecord): void {
+    if (record.storageId <= this.lastStorageIdSeen)
+      throw new InvalidRecordError(`record ${record.storageId} is not newer than ${this.lastStorageIdSeen}: apply records in storage-id order`);
+    switch (record.type) {
+      case 'materialization':
+        this.applyMaterialization(record);
+        break;
+      case 'observation':
+        this.applyObservation(record);
+        break;
+      case 'runPlanned':
+        this.applyRunPlanned(record);
+        break;
+      case 'runFinished':
+        this.applyRunFinished(record);
+        break;
+      case 'codeVersionDeployed': {
+        const h = this.historyOf(record.asset);
+        h.codeDeployedStorageId = record.storageId;
+        h.lastTouchedStorageId = record.storageId;
+        break;
+      }
+      case 'definitionsChanged':
+        for (const k of record.assets) {
+          const h = this.histories.get(k);
+          if (h) h.lastTouchedStorageId = record.storageId;
+        }
+        break;
+      case 'backfillRequested':
+        this.applyBackfillRequested(record);
+        break;
+      case 'backfillFinished': {
+        const b = this.backfills.get(record.backfillId);
+        if (b) {
+          b.finished = true;
+          for (const k of b.targets.keys()) this.historyOf(k).lastTouchedStorageId = record.storageId;
+        }
+        break;
+      }
+    }
+    this.lastStorageIdSeen = record.storageId;
+  }
+
+  /**
+   * Switches to new definitions (history is kept). An asset whose partitions definition changed
+   * keeps its materializations under the partition keys that still exist, and forgets attempts.
+   */
+  rebind(graph: AssetGraph): void {
+    const old = this.graphRef;
+    this.graphRef = graph;
+    for (const n of graph.nodes) {
+      const h = this.histories.get(n.key);
+      if (!h) {
+        this.histories.set(n.key, new AssetHistory(n.key, n.partitionsFingerprint));
+        continue;
+      }
+      if (h.partitionsFingerprint === n.partitionsFingerprint) continue;
+      const before = old.get(n.key);
+      const entries = [...h.materializations.entries()];
+      const firsts = [...h.firstMaterialized.entries()];
+      h.resetPartitions(n.partitionsFingerprint);
+      if (!before?.partitions || !n.partitions) continue;
+      const moveTo = (i: number): number | null => {
+        const key = before.partitions?.keyAt(i) ?? null;
+        return key === null ? null : (n.partitions?.indexOf(key) ?? null);
+      };
+      for (const e of entries)
+        for (let i = e.start; i <= e.end; i++) {
+          const j = moveTo(i);
+          if (j !== null) h.materializations.set(j, j, e.value);
+        }
+      for (const e of firsts)
+        for (let i = e.start; i <= e.end; i++) {
+          const j = moveTo(i);
+          if (j !== null) h.firstMaterialized.set(j, j, e.value);
+        }
+      h.invalidate();
+    }
+  }
+
+  history(key: string): AssetHistory | undefined {
+    return this.histories.get(key);
+  }
+
+  historyOf(key: string): AssetHistory {
+    const h = this.histories.get(key);
+    if (!h) throw new InvalidRecordError(`unknown asset "${key}"`);
+    return h;
+  }
+
+  run(runId: string): RunState | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** Unfinished runs, by planned storage id. */
+  activeRuns(): RunState[] {
+    return [...this.activeRunIds].map((id) => this.runs.get(id) as RunState).sort((a, b) => a.plannedStorageId - b.plannedStorageId);
+  }
+
+  /** Unfinished backfills, by requested storage id. */
+  activeBackfills(): BackfillState[] {
+    return [...this.backfills.values()].filter((b) => !b.finished).sort((a, b) => a.requestedStorageId - b.requestedStorageId);
+  }
+
+  backfill(id: string): BackfillState | undefined {
+    return this.backfills.get(id);
+  }
+
+  /** Storage id of the newest record of any kind touching any asset in the graph. */
+  latestMaterialization(key: string, index: number): MaterializationEntry | undefined {
+    return this.histories.get(key)?.materializations.get(index);
+  }
+
+  /** Partition index of a record's partition key for the asset's current definition. */
+  partitionIndex(node: AssetNode, partition: string | null): number {
+    if (!node.partitions) {
+      if (partition !== null) throw new InvalidRecordError(`asset "${node.key}" is not partitioned, got partition "${partition}"`);
+      return UNPARTITIONED;
+    }
+    if (partition === null) throw new InvalidRecordError(`asset "${node.key}" is partitioned: a partition key is required`);
+    const i = node.partitions.indexOf(partition);
+    if (i === null) throw new InvalidRecordError(`"${partition}" is not a partition of "${node.key}"`);
+    return i;
+  }
+
+  private nodeOf(key: string): AssetNode {
+    const n = this.graphRef.get(key);
+    if (!n) throw new InvalidRecordError(`unknown asset "${key}"`);
+    return n;
+  }
+
+  private applyMaterialization(r: MaterializationRecord): void {
+    const node = this.nodeOf(r.asset);
+    const h = this.historyOf(r.asset);
+    const index = this.partitionIndex(node, r.partition);
+    const entry: MaterializationEntry = {
+      storageId: r.storageId,
+      timestamp: r.timestamp,
+      runId: r.runId,
+      codeVersion: r.codeVersion,
+      dataVersion: r.dataVersion,
+      inputs: r.inputs,
+      lineage: this.lineageOf(node, r),
+    };
+    h.materializations.set(index, index, entry);
+    if (h.firstMaterialized.get(index) === undefined) h.firstMaterialized.set(index, index, r.storageId);
+    if (!node.partitions) h.materializationsById.set(r.storageId, entry);
+    h.lastUpdate = entry;
+    h.logUpdate(r.storageId, index);
+    h.lastTouchedStorageId = r.storageId;
+    if (r.runId !== null) {
+      const attempt = h.attempts.get(index);
+      if (attempt?.runId === r.runId) h.setAttempt(index, index, { runId: r.runId, status: 'succeeded', storageId: r.storageId, timestamp: r.timestamp });
+      const run = this.runs.get(r.runId);
+      if (run) run.materialized.set(r.asset, (run.materialized.get(r.asset) ?? IndexSet.EMPTY).union(IndexSet.single(index)));
+    }
+  }
+
+  private applyObservation(r: ObservationRecord): void {
+    const node = this.nodeOf(r.asset);
+    const h = this.historyOf(r.asset);
+    const index = node.partitions && r.partition !== null ? this.partitionIndex(node, r.partition) : UNPARTITIONED;
+    const entry = { storageId: r.storageId, timestamp: r.timestamp, dataVersion: r.dataVersion };
+    const previous = h.observationChanges[h.observationChanges.length - 1];
+    if (!previous || previous.dataVersion !== r.dataVersion || r.dataVersion === null) h.observationChanges.push(entry);
+    h.observations.set(index, index, entry);
+    h.lastUpdate = entry;
+    h.logUpdate(r.storageId, index);
+    h.lastTouchedStorageId = r.storageId;
+  }
+
+  private groupByAsset(aps: readonly AssetPartitionRef[]): Map<string, IndexSet> {
+    const byAsset = new Map<string, number[]>();
+    for (const ap of aps) {
+      const idx = this.partitionIndex(this.nodeOf(ap.asset), ap.partition);
+      const list = byAsset.get(ap.asset) ?? [];
+      list.push(idx);
+      byAsset.set(ap.asset, list);
+    }
+    return new Map([...byAsset].map(([k, v]) => [k, IndexSet.fromIndices(v)]));
+  }
+
+  private applyRunPlanned(r: RunPlannedRecord): void {
+    if (this.runs.has(r.runId)) throw new InvalidRecordError(`run "${r.runId}" was already planned`);
+    const planned = this.groupByAsset(r.assetPartitions);
+    this.runs.set(r.runId, {
+      runId: r.runId,
+      codeLocation: r.codeLocation,
+      plannedStorageId: r.storageId,
+      createdAt: r.timestamp,
+      planned,
+      materialized: new Map(),
+      finished: false,
+      status: 'inProgress',
+      finishedAt: null,
+      finishedStorageId: null,
+    });
+    this.activeRunIds.add(r.runId);
+    for (const [asset, set] of planned) {
+      const h = this.historyOf(asset);
+      for (const [a, b] of set.ranges()) h.setAttempt(a, b, { runId: r.runId, status: 'inFlight', storageId: r.storageId, timestamp: r.timestamp });
+      h.lastTouchedStorageId = r.storageId;
+    }
+  }
+
+  private applyRunFinished(r: RunFinishedRecord): void {
+    const run = this.runs.get(r.runId);
+    if (!run) throw new InvalidRecordError(`run "${r.runId}" finished but was never planned`);
+    run.finished = true;
+    run.status = r.status;
+    run.finishedAt = r.timestamp;
+    run.finishedStorageId = r.storageId;
+    this.activeRunIds.delete(r.runId);
+    // Every planned partition the run did not materialize failed, whether or not it is listed.
+    for (const [asset, planned] of run.planned) {
+      const h = this.historyOf(asset);
+      const notMaterialized = planned.difference(run.materialized.get(asset) ?? IndexSet.EMPTY);
+      for (const [a, b] of notMaterialized.ranges())
+        for (const e of [...h.attempts.entriesIn(a, b)])
+          if (e.value.runId === r.runId) h.setAttempt(e.start, e.end, { runId: r.runId, status: 'failed', storageId: r.storageId, timestamp: r.timestamp });
+      h.lastTouchedStorageId = r.storageId;
+    }
+  }
+
+  private applyBackfillRequested(r: BackfillRequestedRecord): void {
+    const targets = this.groupByAsset(r.assetPartitions);
+    this.backfills.set(r.backfillId, { backfillId: r.backfillId, requestedStorageId: r.storageId, targets, finished: false });
+    for (const k of targets.keys()) this.historyOf(k).lastTouchedStorageId = r.storageId;
+  }
+
+  /** Lineage of a new materialization through its input pointers (reference §1.2). */
+  private lineageOf(node: AssetNode, r: MaterializationRecord): Lineage {
+    const parts: Lineage[] = [];
+    let trackedParents = 0;
+    for (const edge of node.parents) {
+      const parent = this.graphRef.node(edge.parent);
+      if (parent.kind === 'source') continue;
+      trackedParents++;
+      const ph = this.historyOf(parent.key);
+      const pointer = r.inputs[parent.key];
+      if (pointer && pointer.storageId === null) continue;
+      const pointerId = pointer?.storageId ?? r.storageId - 1;
+      if (parent.kind === 'observableSource') {
+        const obs = [...ph.observationChanges].reverse().find((o) => o.storageId <= pointerId);
+        if (obs) parts.push({ fixed: undefined, sources: [[parent.key, obs.storageId]] });
+        continue;
+      }
+      if (parent.isTimePartitioned) {
+        parts.push({ fixed: this.partitionedDataTimeAsOf(parent, pointerId), sources: [] });
+        continue;
+      }
+      const consumed = this.recordAtOrBefore(ph, parent, pointerId);
+      if (consumed) parts.push(consumed.lineage);
+    }
+    if (parts.length === 0) return trackedParents === 0 ? rootLineage(r.timestamp) : EMPTY_LINEAGE;
+    return mergeLineages(parts);
+  }
+
+  private recordAtOrBefore(h: AssetHistory, parent: AssetNode, storageId: number): MaterializationEntry | undefined {
+    const exact = h.materializationsById.get(storageId);
+    if (exact) return exact;
+    if (!parent.partitions) {
+      let best: MaterializationEntry | undefined;
+      for (const e of h.materializationsById.values()) if (e.storageId <= storageId && (!best || e.storageId > best.storageId)) best = e;
+      return best;
+    }
+    // Static partitions: Dagster falls back to the latest record of any partition.
+    let best: MaterializationEntry | undefined;
+    for (const e of h.materializations.entries()) if (e.value.storageId <= storageId && (!best || e.value.storageId > best.storageId)) best = e.value;
+    return best;
+  }
+
+  /** End of the contiguous materialized prefix from the first partition; null if none. */
+  partitionedDataTime(node: AssetNode): Instant | null {
+    const h = this.historyOf(node.key);
+    const first = h.materialized().ranges()[0];
+    if (!first || first[0] !== 0 || !node.partitions) return null;
+    return node.partitions.windowAt(first[1])?.end ?? null;
+  }
+
+  /** Reference §1.2 partitionedDataTime(asset, cursor). */
+  partitionedDataTimeAsOf(node: AssetNode, storageId: number): Instant | null {
+    const prefixEnd = this.partitionedDataTime(node);
+    if (prefixEnd === null) return null;
+    const h = this.historyOf(node.key);
+    if (h.lastUpdateStorageId <= storageId) return prefixEnd;
+    const netNew = h.firstMaterialized.filter(h.materialized(), (sid) => sid > storageId).first();
+    if (netNew === null || !node.partitions) return prefixEnd;
+    return Math.min(node.partitions.windowAt(netNew)?.start ?? prefixEnd, prefixEnd);
+  }
+
+  /** Missing-lineage marker for a never-materialized asset. */
+  static readonly MISSING = MISSING_LINEAGE;
+}

@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import { openPglite, openPostgres, warehouseTarget, type SqlResource } from '@freshet/sdk';
 import { createSimulator, dropOrderFile, writeAppEvents, writeAppUsers } from './app-simulator';
 
+/** Users an empty app starts with. */
+const SEED_USERS = 25;
+
 interface Options {
   intervalSeconds: number;
   once: boolean;
@@ -53,14 +56,16 @@ async function main(): Promise<void> {
     const existing = await warehouse.query(`select coalesce(max(id), 0) as n from app_users`).catch(() => ({ rows: [{ n: 0 }] }));
     state.userCount = Number(existing.rows[0]?.n ?? 0);
   }
+  if (warehouse && state.userCount === 0) await writeAppUsers(warehouse, state, Date.now(), SEED_USERS);
   const tick = async (): Promise<void> => {
     const now = Date.now();
-    const file = await dropOrderFile(incoming, state, now, 5 + Math.floor(state.random() * 20));
+    // Users first, so the new orders can belong to them.
     if (warehouse) {
       await writeAppUsers(warehouse, state, now, 1 + Math.floor(state.random() * 3));
       await writeAppEvents(warehouse, state, now, 10 + Math.floor(state.random() * 40));
     }
-    console.log(`${new Date(now).toISOString()} dropped ${file}${warehouse ? `; ${state.userCount} users, new events` : ''}`);
+    const file = await dropOrderFile(incoming, state, now, 5 + Math.floor(state.random() * 20));
+    console.log(`${new Date(now).toISOString()} dropped ${file}${warehouse ? `; app has ${state.userCount} users; events appended` : ''}`);
   };
   await tick();
   if (options.once) {

@@ -12,3 +12,5 @@ export { truncateEventLog } from './storage/event-log-harness';
 export { waitFor, type WaitForOptions } from './wait';
 export { eventBusContract, type EventBusContractOptions } from './messaging/event-bus.contract';
 export * from './sdk';
+export { describeGraphCacheContract, type GraphCacheContractHarness } from './cache/graph-cache.contract';
+export { describeLeaderLeaseContract, type LeaderLeaseContractHarness, SHORT_TTL_MS } from './cache/leader-lease.contract';

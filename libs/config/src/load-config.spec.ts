@@ -8,7 +8,13 @@ describe('loadConfig', () => {
       app: 'planner',
       logLevel: 'info',
       topicPrefix: '',
-      kafka: { brokers: ['127.0.0.1:9092'], clientId: 'freshet-planner', ssl: null, sasl: null },
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        clientId: 'freshet-planner',
+        consumer: { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000, maxWaitTimeInMs: 500 },
+        ssl: null,
+        sasl: null,
+      },
       database: { url: 'postgres://freshet:freshet@127.0.0.1:5432/freshet' },
       redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'freshet' },
       api: { port: 8080, token: undefined, openReads: false },
@@ -38,6 +44,7 @@ describe('loadConfig', () => {
     expect(config.kafka).toEqual({
       brokers: ['k1:9092', 'k2:9093'],
       clientId: 'p-1',
+      consumer: { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000, maxWaitTimeInMs: 500 },
       ssl: { caPath: '/etc/ca.pem', certPath: undefined, keyPath: undefined },
       sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'kafka-secret' },
     });

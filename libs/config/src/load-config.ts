@@ -60,6 +60,7 @@ function buildConfig(app: AppName, read: EnvReader): ConfigByApp[AppName] {
         database: readDatabase(read),
         redis: readRedis(read),
         codeLocation: read.requiredString('FRESHET_CODE_LOCATION', 'the observer loads the observation functions from it'),
+        emitUnchangedObservations: read.boolean('FRESHET_OBSERVER_EMIT_UNCHANGED', false),
       };
       return config;
     }
@@ -140,7 +141,13 @@ function readKafka(read: EnvReader, app: AppName): KafkaConfig {
     if (password !== undefined) read.problem('FRESHET_KAFKA_SASL_PASSWORD', 'is set but FRESHET_KAFKA_SASL_MECHANISM is not');
   }
 
-  return { brokers, clientId, ssl: sslEnabled ? { caPath, certPath, keyPath } : null, sasl };
+  // 6000 ms is the broker's default group.min.session.timeout.ms, the shortest a test can use.
+  const consumer = {
+    sessionTimeoutMs: read.integer('FRESHET_KAFKA_SESSION_TIMEOUT_MS', 30_000, { min: 1000, max: 3_600_000 }),
+    heartbeatIntervalMs: read.integer('FRESHET_KAFKA_HEARTBEAT_INTERVAL_MS', 3000, { min: 100, max: 600_000 }),
+    maxWaitTimeInMs: read.integer('FRESHET_KAFKA_MAX_WAIT_MS', 500, { min: 10, max: 60_000 }),
+  };
+  return { brokers, clientId, consumer, ssl: sslEnabled ? { caPath, certPath, keyPath } : null, sasl };
 }
 
 function readDatabase(read: EnvReader): DatabaseConfig {

@@ -23,9 +23,18 @@ export interface KafkaSaslConfig {
   readonly password: string;
 }
 
+/** Consumer-group timing. Production keeps kafkajs's defaults; tests shorten them so a dead member is noticed in seconds. */
+export interface KafkaConsumerConfig {
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** How long a fetch waits for data before returning empty. */
+  readonly maxWaitTimeInMs: number;
+}
+
 export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  readonly consumer: KafkaConsumerConfig;
   /** `null` when TLS is off. */
   readonly ssl: KafkaSslConfig | null;
   /** `null` when SASL is off. */
@@ -65,6 +74,8 @@ export interface ObserverConfig extends CommonConfig {
   readonly redis: RedisConfig;
   /** Module path of the user's code location (definitions and observation functions). */
   readonly codeLocation: string;
+  /** Emit an observation on every observe/source change, even when the data version did not change. */
+  readonly emitUnchangedObservations: boolean;
 }
 
 export interface PlannerConfig extends CommonConfig {

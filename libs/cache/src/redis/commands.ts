@@ -31,16 +31,24 @@ end
 return 0`;
 
 /**
- * KEYS: current, then every key of the version being retired. ARGV: new version, expected
- * current ('' = none), retention ms. Switches `current` only if it still holds the expected
- * version (a compare-and-set against a concurrent publisher), then lets the retired version's
- * keys expire so readers that resolved it just before the switch can finish. 1 = switched.
+ * KEYS: current, then every key of the new version. ARGV: new version. Points `current` at the
+ * new version and clears any expiry on its keys (a concurrent publisher may have just retired
+ * this same version); returns the version it replaced, '' if none.
  */
 const GRAPH_SWITCH = `
-local current = redis.call('GET', KEYS[1]) or ''
-if current ~= ARGV[2] then return 0 end
+local previous = redis.call('GET', KEYS[1]) or ''
 redis.call('SET', KEYS[1], ARGV[1])
-for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+for i = 2, #KEYS do redis.call('PERSIST', KEYS[i]) end
+return previous`;
+
+/**
+ * KEYS: current, then every key of the version to retire. ARGV: that version, retention ms.
+ * Sets an expiry on its keys, so readers that resolved it just before the switch can finish,
+ * unless it has meanwhile become current again. 1 = retired.
+ */
+const GRAPH_RETIRE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
+for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return 1`;
 
 /**
@@ -64,7 +72,8 @@ declare module 'ioredis' {
     freshetLeaseAcquire(lease: string, epoch: string, instanceId: string, ttlMs: number): Result<number, Context>;
     freshetLeaseRenew(lease: string, instanceId: string, ttlMs: number): Result<number, Context>;
     freshetLeaseRelease(lease: string, instanceId: string): Result<number, Context>;
-    freshetGraphSwitch(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
+    freshetGraphSwitch(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<string, Context>;
+    freshetGraphRetire(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
     freshetStateSetIfNewer(stateKey: string, indexKey: string, field: string, json: string, storageId: number, assetKey: string): Result<number, Context>;
   }
 }
@@ -78,6 +87,7 @@ export function defineFreshetCommands(redis: Redis): void {
   redis.defineCommand('freshetLeaseRenew', { numberOfKeys: 1, lua: LEASE_RENEW });
   redis.defineCommand('freshetLeaseRelease', { numberOfKeys: 1, lua: LEASE_RELEASE });
   redis.defineCommand('freshetGraphSwitch', { lua: GRAPH_SWITCH });
+  redis.defineCommand('freshetGraphRetire', { lua: GRAPH_RETIRE });
   redis.defineCommand('freshetStateSetIfNewer', { numberOfKeys: 2, lua: STATE_SET_IF_NEWER });
   defined.add(redis);
 }

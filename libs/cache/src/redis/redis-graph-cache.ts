@@ -21,15 +21,15 @@ export interface RedisGraphCacheOptions {
 }
 
 const DEFAULT_RETIRED_VERSION_TTL_MS = 24 * 60 * 60 * 1000;
-const MAX_SWITCH_ATTEMPTS = 5;
 const FLUSH_SCAN_COUNT = 500;
 
 /**
  * The graph cache on Redis. A graph version is written whole in one MULTI (under its own
- * `{version}` keys, no expiry), then `current` is switched to it by a compare-and-set script
- * that also sets an expiry on the retired version's keys: invalidation by versioning, no DEL
- * storms, and readers in the middle of the old version finish on it. The client is not owned:
- * the caller quits it.
+ * `{version}` keys, no expiry), then a script points `current` at it; the version it replaced
+ * is then retired (its keys get an expiry) unless it has become current again meanwhile:
+ * invalidation by versioning, no DEL storms, and readers in the middle of the old version
+ * finish on it. Concurrent publishers: the last switch wins, and the winner's keys never carry
+ * an expiry. The client is not owned: the caller quits it.
  */
 export class RedisGraphCache implements GraphCache {
   private readonly retiredVersionTtlMs: number;
@@ -46,29 +46,19 @@ export class RedisGraphCache implements GraphCache {
   async publishGraph(input: GraphInput): Promise<PublishResult> {
     const snapshot = buildGraphSnapshot(input);
     const { version } = snapshot;
-    let written = false;
-    for (let attempt = 0; attempt < MAX_SWITCH_ATTEMPTS; attempt += 1) {
-      const previous = await this.redis.get(this.keys.graphCurrent());
-      if (previous === version && (await this.redis.exists(this.keys.graphBlob(version))) === 1) {
-        return { version, previousVersion: previous, changed: false };
-      }
-      if (!written) {
-        await this.writeVersion(snapshot);
-        written = true;
-      }
-      const retired = previous === null || previous === version ? [] : await this.versionKeys(previous);
-      const switched = await this.redis.freshetGraphSwitch(
-        1 + retired.length,
-        this.keys.graphCurrent(),
-        ...retired,
-        version,
-        previous ?? '',
-        this.retiredVersionTtlMs,
-      );
-      if (switched === 1) return { version, previousVersion: previous, changed: previous !== version };
-      // Another publisher switched `current` between our read and our switch: read it again.
+    const current = await this.redis.get(this.keys.graphCurrent());
+    if (current === version && (await this.redis.exists(this.keys.graphBlob(version))) === 1) {
+      return { version, previousVersion: current, changed: false };
     }
-    throw new Error(`Could not switch the current graph to ${version}: ${MAX_SWITCH_ATTEMPTS} concurrent publishes in a row`);
+    await this.writeVersion(snapshot);
+    const ownKeys = this.snapshotKeys(snapshot);
+    const replaced = await this.redis.freshetGraphSwitch(1 + ownKeys.length, this.keys.graphCurrent(), ...ownKeys, version);
+    const previousVersion = replaced === '' ? null : replaced;
+    if (previousVersion !== null && previousVersion !== version) {
+      const retired = await this.storedVersionKeys(previousVersion);
+      await this.redis.freshetGraphRetire(1 + retired.length, this.keys.graphCurrent(), ...retired, previousVersion, this.retiredVersionTtlMs);
+    }
+    return { version, previousVersion, changed: previousVersion !== version };
   }
 
   async getCurrentVersion(): Promise<string | null> {
@@ -182,9 +172,20 @@ export class RedisGraphCache implements GraphCache {
     if (replies === null || failed !== undefined) throw failed?.[0] ?? new Error(`Writing graph version ${version} was aborted`);
   }
 
-  /** Every key a stored version owns, from its asset list. */
-  private async versionKeys(version: string): Promise<string[]> {
+  /** Every key a version owns, from its asset list in Redis. */
+  private async storedVersionKeys(version: string): Promise<string[]> {
     const assetKeys = await this.redis.zrange(this.keys.graphAssets(version), 0, -1);
+    return this.versionKeys(version, assetKeys);
+  }
+
+  private snapshotKeys(snapshot: GraphSnapshot): string[] {
+    return this.versionKeys(
+      snapshot.version,
+      snapshot.assets.map((asset) => asset.key),
+    );
+  }
+
+  private versionKeys(version: string, assetKeys: readonly string[]): string[] {
     return [
       this.keys.graphBlob(version),
       this.keys.graphAssets(version),

@@ -42,7 +42,12 @@ export { executeRun, type ExecutionEnv, type LatestRecord, type RunResult } from
 export { derivedDataVersion, INITIAL_DATA_VERSION } from './runtime/data-version';
 export { createRunLogger, stdoutJsonSink, MAX_KEPT_LOG_LINES, type LogSink, type CapturingLogger } from './runtime/logger';
 export { ComputeTimeoutError } from './runtime/timeout';
-export { builtInUpstreamPartitions, type UpstreamPartitionsResolver } from './runtime/upstream-partitions';
+export {
+  builtInUpstreamPartitions,
+  domainUpstreamPartitions,
+  MAX_POINTED_PARTITIONS,
+  type UpstreamPartitionsResolver,
+} from './runtime/upstream-partitions';
 export { observeSource, observableSourceOf, NotObservableError, type Observation, type ObserveOptions } from './runtime/observe-source';
 
 export {

@@ -1,4 +1,5 @@
 import { DefinitionsV1, explain } from '@freshet/contracts';
+import { buildAssetGraph, parseAssetSpecs } from '@freshet/domain';
 import {
   asset,
   defineCodeLocation,
@@ -157,5 +158,19 @@ describe('the definitions payload', () => {
       'stg_users',
     ]);
     expect(definitionsPayload(warehouse)).toEqual(payload);
+  });
+});
+
+describe('the JSON specs', () => {
+  it('of the example warehouse are accepted by the planner\'s own parser and graph builder', () => {
+    const specs = parseAssetSpecs(JSON.parse(JSON.stringify(toAssetSpecs(warehouse))));
+    const graph = buildAssetGraph(specs);
+    expect(specs).toHaveLength(11);
+    expect(graph).toBeDefined();
+  });
+
+  it('with docs included are still valid for the contracts', () => {
+    const assets = JSON.parse(JSON.stringify(toAssetSpecs(warehouse, { includeDocs: true }))) as unknown[];
+    expect(explain(DefinitionsV1, { codeLocation: 'warehouse', assets, sources: [] })).toEqual([]);
   });
 });

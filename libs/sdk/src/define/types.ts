@@ -112,9 +112,24 @@ export interface MultiComputeContext extends ExecutionContextBase {
   readonly inputs: Readonly<Record<string, AssetInput>>;
 }
 
-export type MultiComputeFn = (
-  ctx: MultiComputeContext,
-) => Promise<Readonly<Record<string, ComputeResult | undefined>> | void> | Readonly<Record<string, ComputeResult | undefined>> | void;
+/**
+ * What a multi-asset returns for a member that did not materialize while its siblings did (one
+ * model of a dbt build failed, or was skipped because another failed). Throwing fails them all.
+ */
+export interface MemberFailure {
+  readonly failed: true;
+  readonly error: { readonly name: string; readonly message: string };
+  /** Key of the asset whose failure kept this member from running (it is then `upstreamFailed`). */
+  readonly blockedBy?: string;
+}
+
+export function isMemberFailure(value: ComputeResult | MemberFailure | undefined): value is MemberFailure {
+  return value !== undefined && (value as { failed?: unknown }).failed === true;
+}
+
+export type MultiComputeResults = Readonly<Record<string, ComputeResult | MemberFailure | undefined>>;
+
+export type MultiComputeFn = (ctx: MultiComputeContext) => Promise<MultiComputeResults | void> | MultiComputeResults | void;
 
 /** Several assets computed together by one function. */
 export interface MultiAssetDefinition {

@@ -3,14 +3,16 @@
 // only through `latestRecord` and writes only through `emit`, so it has no storage or bus of its own.
 import { randomUUID } from 'node:crypto';
 import { depKey, type AssetSpecJson } from '../define/spec-types';
-import type {
-  AssetDefinition,
-  AssetInput,
-  CodeLocation,
-  ComputeContext,
-  ComputeResult,
-  InputPointer,
-  MultiComputeContext,
+import {
+  isMemberFailure,
+  type AssetDefinition,
+  type AssetInput,
+  type CodeLocation,
+  type ComputeContext,
+  type ComputeResult,
+  type InputPointer,
+  type MemberFailure,
+  type MultiComputeContext,
 } from '../define/types';
 import type { ResourceAccess, ResourceOpenContext } from '../resources/resource';
 import { ResourceSet } from '../resources/resource-set';
@@ -28,7 +30,7 @@ import {
   type RunRequest,
 } from './run-events';
 import { ComputeTimeoutError, withTimeout } from './timeout';
-import { builtInUpstreamPartitions, type UpstreamPartitionsResolver } from './upstream-partitions';
+import { domainUpstreamPartitions, type UpstreamPartitionsResolver } from './upstream-partitions';
 
 /** The latest event-log record of an asset partition (a materialization, or an observation of a source). */
 export interface LatestRecord {
@@ -105,7 +107,7 @@ class RunExecution {
     this.now = env.now ?? Date.now;
     this.newId = env.newId ?? randomUUID;
     this.sink = env.log ?? stdoutJsonSink;
-    this.resolve = env.upstreamPartitions ?? builtInUpstreamPartitions;
+    this.resolve = env.upstreamPartitions ?? domainUpstreamPartitions(this.now);
     this.specs = new Map<string, AssetSpecJson>([
       ...location.sources.map((s) => [s.spec.key, s.spec] as const),
       ...location.assets.map((a) => [a.spec.key, a.spec] as const),
@@ -256,6 +258,7 @@ class RunExecution {
     };
     try {
       const results = new Map<string, ComputeResult | undefined>();
+      const failures = new Map<string, MemberFailure>();
       const memberInputs = new Map<string, Record<string, AssetInput>>();
       if (step.multi === null) {
         const inputs = await this.inputsOf(first.definition, first.ref);
@@ -280,10 +283,21 @@ class RunExecution {
           const ctx: MultiComputeContext = { ...base, signal, selected: step.members.map((m) => m.ref.asset), codeVersion, inputs: external };
           return (await multi.compute(ctx)) ?? {};
         }, timeoutMs);
-        for (const member of step.members) results.set(member.ref.asset, returned[member.ref.asset]);
+        for (const member of step.members) {
+          const outcome = returned[member.ref.asset];
+          if (isMemberFailure(outcome)) failures.set(member.ref.asset, outcome);
+          else results.set(member.ref.asset, outcome);
+        }
       }
       const finishedAt = this.now();
       for (const member of step.members) {
+        const failure = failures.get(member.ref.asset);
+        if (failure) {
+          // One member of a multi-asset failed while its siblings may have materialized (dbt).
+          const blockedBy = failure.blockedBy === undefined ? undefined : { asset: failure.blockedBy, partition: member.ref.partition };
+          await this.fail(member.ref, blockedBy ? 'upstreamFailed' : 'error', failure.error, startedAt, logger.lines(), blockedBy);
+          continue;
+        }
         await this.recordMaterialization(member.ref, member.definition, memberInputs.get(member.ref.asset) ?? {}, results.get(member.ref.asset), {
           startedAt,
           finishedAt,

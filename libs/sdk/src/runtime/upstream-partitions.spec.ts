@@ -1,4 +1,6 @@
-import { builtInUpstreamPartitions as upstream, type AssetSpecJson } from '@freshet/sdk';
+import { builtInUpstreamPartitions, domainUpstreamPartitions, type AssetSpecJson, type UpstreamPartitionsResolver } from '@freshet/sdk';
+
+const now = Date.UTC(2025, 0, 1);
 
 const hourly: AssetSpecJson = { key: 'hourly', partitions: { kind: 'hourly', start: '2024-01-01-00:00' } };
 const daily = (deps: AssetSpecJson['deps'], extra: Partial<AssetSpecJson> = {}): AssetSpecJson => ({
@@ -8,7 +10,10 @@ const daily = (deps: AssetSpecJson['deps'], extra: Partial<AssetSpecJson> = {}):
   ...extra,
 });
 
-describe('builtInUpstreamPartitions', () => {
+describe.each<[string, UpstreamPartitionsResolver]>([
+  ['the domain mappings', domainUpstreamPartitions(() => now)],
+  ['the built-in UTC resolver', builtInUpstreamPartitions],
+])('upstream partitions through %s', (_name, upstream) => {
   it('reads the unpartitioned parent as a whole', () => {
     expect(upstream(daily(['plain']), '2024-01-05', { key: 'plain' })).toEqual([null]);
   });
@@ -46,7 +51,27 @@ describe('builtInUpstreamPartitions', () => {
     expect(upstream(child, 'eu', regions)).toEqual(['eu']);
     const mapped: AssetSpecJson = { ...child, deps: [{ key: 'r', mapping: { kind: 'static', map: { eu: 'all', us: ['all', 'us'] } } }], partitions: { kind: 'static', keys: ['all', 'us'] } };
     expect(upstream(mapped, 'all', regions)).toEqual(['eu', 'us']);
+    // Every hour since 2024 is too many pointers: one "latest" pointer instead.
     expect(upstream({ key: 'u', deps: ['hourly'] }, null, hourly)).toBeNull();
+    // Mixed time zones: neither resolver guesses.
     expect(upstream(daily(['hourly'], { partitions: { kind: 'daily', start: '2024-01-01', timezone: 'Europe/Berlin' } }), '2024-01-02', hourly)).toBeNull();
+  });
+});
+
+describe('upstream partitions through the domain mappings only', () => {
+  const upstream = domainUpstreamPartitions(() => now);
+
+  it('follows the zone: the day daylight saving starts in Berlin has 23 hours', () => {
+    const berlinHourly: AssetSpecJson = { key: 'h', partitions: { kind: 'hourly', start: '2024-01-01-00:00', timezone: 'Europe/Berlin' } };
+    const berlinDaily: AssetSpecJson = { key: 'd', deps: ['h'], partitions: { kind: 'daily', start: '2024-01-01', timezone: 'Europe/Berlin' } };
+    const hours = upstream(berlinDaily, '2024-03-31', berlinHourly);
+    expect(hours).toHaveLength(23);
+    expect(hours).not.toContain('2024-03-31-02:00');
+  });
+
+  it('reads only partitions that exist at `now`, and every existing one for an unpartitioned child', () => {
+    const recentDaily: AssetSpecJson = { key: 'r', partitions: { kind: 'daily', start: '2024-12-29' } };
+    expect(upstream({ key: 'u', deps: ['r'] }, null, recentDaily)).toEqual(['2024-12-29', '2024-12-30', '2024-12-31']);
+    expect(upstream({ key: 'u', deps: [{ key: 'r', mapping: { kind: 'last' } }] }, null, recentDaily)).toEqual(['2024-12-31']);
   });
 });

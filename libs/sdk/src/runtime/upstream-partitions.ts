@@ -1,9 +1,10 @@
 // Which parent partitions one partition of a child reads, for the input pointers the executor
-// records. The planner's partition library is the authority; a worker can pass it in through
-// `ExecutionEnv.upstreamPartitions`. This built-in resolver covers what code locations use most:
-// unpartitioned parents, identity and static mappings, and time windows in UTC (hourly → daily and
-// the like, with offsets). Anything else is answered `null`: the executor then records a single
-// pointer to the parent's latest record.
+// records. The planner's partition library (libs/domain) is the authority and the default
+// (`domainUpstreamPartitions`): time zones, DST, offsets and existence at `now` as the planner sees
+// them. `builtInUpstreamPartitions` is a small UTC-only fallback for when the domain refuses a
+// spec. Either answers `null` when it cannot tell (or the list would be huge): the executor then
+// records one pointer to the parent's latest record.
+import { effectiveMapping, partitionMapping, partitionsDefinition, type PartitionsSpec } from '@freshet/domain';
 import { depKey, depMapping, type AssetSpecJson, type PartitionMappingJson, type TimePartitionsSpecJson } from '../define/spec-types';
 
 /** Parent partition keys read (`[null]` for an unpartitioned parent); null when unknown. */
@@ -120,3 +121,36 @@ export const builtInUpstreamPartitions: UpstreamPartitionsResolver = (child, chi
   if (mapping?.kind === 'identity') return [childPartition];
   return timeWindowUpstream(child.partitions, childPartition, parent.partitions, mapping);
 };
+
+/** More parent partitions than this are not spelled out as pointers (one "latest" pointer instead). */
+export const MAX_POINTED_PARTITIONS = 1000;
+
+/** The planner's own mappings, evaluated at `now()`; falls back to the built-in resolver if the domain throws. */
+export function domainUpstreamPartitions(now: () => number): UpstreamPartitionsResolver {
+  return (child, childPartition, parent) => {
+    if (parent.partitions === undefined) return [null];
+    try {
+      const dep = (child.deps ?? []).find((d) => depKey(d) === parent.key);
+      const declared = dep === undefined ? undefined : depMapping(dep);
+      const upSpec: PartitionsSpec = parent.partitions;
+      const downSpec: PartitionsSpec | null = child.partitions ?? null;
+      const mappingSpec = effectiveMapping(upSpec, downSpec, declared ?? null);
+      const up = partitionsDefinition(upSpec);
+      const at = now();
+      if (downSpec === null || childPartition === null) {
+        // An unpartitioned child reads every (or the last) existing parent partition.
+        const count = up.countAt(at);
+        if (mappingSpec.kind === 'last') return count === 0 ? [] : [up.keyAt(count - 1)];
+        return count <= MAX_POINTED_PARTITIONS ? Array.from({ length: count }, (_, i) => up.keyAt(i)).filter((k): k is string => k !== null) : null;
+      }
+      const down = partitionsDefinition(downSpec);
+      const index = down.indexOf(childPartition);
+      if (index === null) return null;
+      const { partitions } = partitionMapping(mappingSpec).upstreamOf(index, down, up, at);
+      if (partitions.size > MAX_POINTED_PARTITIONS) return null;
+      return [...partitions.indices()].map((i) => up.keyAt(i)).filter((k): k is string => k !== null);
+    } catch {
+      return builtInUpstreamPartitions(child, childPartition, parent);
+    }
+  };
+}

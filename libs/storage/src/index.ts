@@ -6,5 +6,5 @@ export { TypeOrmEventLog, APPEND_CHUNK_SIZE } from './typeorm/typeorm-event-log'
 export { createEventLogDataSource, type EventLogDataSourceOptions } from './typeorm/data-source';
 export { EVENT_LOG_ENTITIES, EventLogRow, LatestMaterializationRow, LatestObservationRow, RunRow, PlannerStateRow, OutboxRow } from './typeorm/entities';
 export { EVENT_LOG_MIGRATIONS } from './typeorm/migrations';
-export { createPostgresEventLog, type PostgresEventLogOptions } from './postgres/postgres-event-log';
+export { createPostgresEventLog, migrateEventLog, type PostgresEventLogOptions } from './postgres/postgres-event-log';
 export { createEmbeddedEventLog, IN_MEMORY_EVENT_LOG, type EmbeddedEventLogOptions } from './embedded/embedded-event-log';

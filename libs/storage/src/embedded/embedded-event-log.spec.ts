@@ -23,7 +23,9 @@ describe('embedded event log on disk', () => {
   });
 
   it('keeps records, runs and the cursor across a restart, and migrates only once', async () => {
-    const first = await createEmbeddedEventLog({ dataDir });
+    // Nested like `.freshet/eventlog`: the parent directory does not exist yet either.
+    const logDir = join(dataDir, '.freshet', 'eventlog');
+    const first = await createEmbeddedEventLog({ dataDir: logDir });
     try {
       await first.append(
         [
@@ -36,7 +38,7 @@ describe('embedded event log on disk', () => {
       await first.close();
     }
 
-    const second = await createEmbeddedEventLog({ dataDir });
+    const second = await createEmbeddedEventLog({ dataDir: logDir });
     try {
       expect(await second.runMigrations()).toEqual([]);
       expect((await second.readSince(0, 10)).map((r) => r.eventId)).toEqual(['e1', 'e2']);

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { createEventLogDataSource } from '../typeorm/data-source';
@@ -20,7 +21,10 @@ export interface EmbeddedEventLogOptions {
  * Never query the PGlite instance directly while the socket is attached.
  */
 export async function createEmbeddedEventLog(options: EmbeddedEventLogOptions = {}): Promise<TypeOrmEventLog> {
-  const db = await PGlite.create(options.dataDir ?? IN_MEMORY_EVENT_LOG);
+  const dataDir = options.dataDir ?? IN_MEMORY_EVENT_LOG;
+  // PGlite creates only the last directory of the path; `.freshet/eventlog` needs its parent too.
+  if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   const shutdown = async (): Promise<void> => {
     await server.stop();

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createPostgresEventLog, type TypeOrmEventLog } from '@freshet/storage';
+import { createPostgresEventLog, migrateEventLog, type TypeOrmEventLog } from '@freshet/storage';
 import { createTestDatabase, describeEventLogContract, truncateEventLog, type TestDatabase } from '@freshet/testing';
 
 jest.setTimeout(60_000);
@@ -29,7 +29,7 @@ describe('Postgres event log migrations', () => {
   it('lets several processes migrate at once, applying the schema exactly once', async () => {
     const logs = await Promise.all([1, 2, 3].map(() => createPostgresEventLog({ url: db.url, poolSize: 2 })));
     try {
-      const applied = await Promise.all(logs.map((log) => log.runMigrations()));
+      const applied = await Promise.all([...logs.map((log) => log.runMigrations()), migrateEventLog(db.url)]);
       expect(applied.flat()).toEqual(['InitialSchema1763683200000']);
       expect(await logs[0]?.runMigrations()).toEqual([]);
     } finally {

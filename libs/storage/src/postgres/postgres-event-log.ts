@@ -27,3 +27,16 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
   }
   return log;
 }
+
+/**
+ * The explicit migration step (for a `freshet migrate` command or a deploy job): connects,
+ * applies pending migrations under an advisory lock, disconnects. Returns the names applied.
+ */
+export async function migrateEventLog(url: string): Promise<string[]> {
+  const log = await createPostgresEventLog({ url, poolSize: 1, applicationName: 'freshet-migrate' });
+  try {
+    return await log.runMigrations();
+  } finally {
+    await log.close();
+  }
+}

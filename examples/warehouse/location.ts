@@ -176,7 +176,9 @@ export function createWarehouseLocation(options: WarehouseLocationOptions): Code
     key: 'events',
     deps: ['app_events'],
     partitions: { kind: 'hourly', start: '2024-01-01-00:00' },
-    automation: 'eager',
+    // Eager, but only over the last two days (older hours are a backfill's job), up to 48 hours a
+    // tick, so a fresh `freshet dev` fills yesterday and today at once and the daily summary can run.
+    automation: { policy: 'eager', maxMaterializationsPerMinute: 48, partitionScopeMinutes: 2 * 24 * 60 },
     group: 'events',
     description: 'Product events, one partition per hour, copied from the app once the hour is over',
     sql: [
@@ -199,9 +201,9 @@ export function createWarehouseLocation(options: WarehouseLocationOptions): Code
     // Default mapping between two time partitionings: the day reads the 24 hours inside it.
     deps: ['events'],
     partitions: { kind: 'daily', start: '2024-01-01' },
-    // Per partition: a day must be summarized within 2 h of its end.
-    freshness: { maximumLagMinutes: 120 },
-    automation: 'eager',
+    // Runs once all 24 hours of a day are in. (A per-partition freshness policy would also flag
+    // every old day no one backfilled, so the example leaves it out; see README.)
+    automation: { policy: 'eager', partitionScopeMinutes: 2 * 24 * 60 },
     group: 'events',
     description: 'Events and distinct users per kind, one partition per day',
     sql: [

@@ -111,8 +111,8 @@ function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits:
   const automatic = candidates.difference(union(hits.filter((h) => h.reason === 'backfill').map((h) => h.partitions)));
   for (const name of SKIP_ORDER) {
     if (!node.automation.skipOn.has(name)) continue;
-    // Backfill partitions are exempt from automation-only rules.
-    const scope = name === 'backfillInProgress' || name === 'recentFailure' ? automatic : candidates;
+    // Backfill partitions are exempt from recentFailure (backfillInProgress is sorted out by the caller).
+    const scope = name === 'recentFailure' ? automatic : candidates;
     out.push(...SKIP_RULES[name](ctx, node, scope, hits));
   }
   // A backfill runs parents first.
@@ -166,7 +166,16 @@ export function evaluateUnit(ctx: TickContext, members: readonly AssetNode[]): M
   const unselected = members.some((m) => !m.selected) ? candidates.difference(backfillOnly) : IndexSet.EMPTY;
   const inFlight = union(members.map((m) => ctx.history(m).inFlight())).intersect(candidates);
   const open = candidates.difference(inFlight).difference(unselected);
-  const skipsByMember = perMember.map((m) => skipsFor(ctx, m.node, open, m.hits));
+  // Skip rules also look at in-flight candidates, so every reason that holds is reported.
+  const rawSkips = perMember.map((m) => skipsFor(ctx, m.node, candidates.difference(unselected), m.hits));
+  // A backfill's own partitions are not held back by the backfill itself; it is reported only
+  // when something else holds them back too (the automation part of the candidate waits for it).
+  const heldByOthers = union(rawSkips.flatMap((s) => s.filter((h) => h.reason !== 'backfillInProgress').map((h) => h.partitions)));
+  const skipsByMember = rawSkips.map((s) =>
+    s
+      .map((h) => (h.reason === 'backfillInProgress' ? { ...h, partitions: h.partitions.difference(backfillOnly.difference(heldByOthers)) } : h))
+      .filter((h) => !h.partitions.isEmpty()),
+  );
   const skipped = union(skipsByMember.flatMap((s) => s.map((h) => h.partitions)));
   let requested = open.difference(skipped);
 
@@ -185,14 +194,19 @@ export function evaluateUnit(ctx: TickContext, members: readonly AssetNode[]): M
     const skips: SkipHit[] = [...(skipsByMember[i] ?? [])];
     if (!inFlight.isEmpty()) skips.push({ partitions: inFlight, reason: 'inProgress', assets: [] });
     if (!unselected.isEmpty()) skips.push({ partitions: unselected, reason: 'notSelected', assets: [] });
+    if (!discarded.isEmpty()) skips.push({ partitions: discarded, reason: 'rateLimited', assets: [] });
     const owedSet = candidates.difference(requested).difference(discarded).difference(unselected);
+    // With a retry delay, requested work stays owed until it lands, so a failure is retried.
+    const retries = m.node.automation.retryAfterFailureMinutes !== null;
+    const owed = owedEntries(ctx, m.hits, owedSet, m.node.isRoot).map((e) => (retries ? { ...e, carry: true } : e));
+    if (retries) owed.push(...owedEntries(ctx, m.hits, requested, m.node.isRoot).map((e) => ({ ...e, carry: true })));
     return {
       node: m.node,
       hits: m.hits,
       skips,
       requested,
       discarded,
-      owed: owedEntries(ctx, m.hits, owedSet, m.node.isRoot),
+      owed,
       notSelected: !unselected.isEmpty(),
       wakeAt: m.wakeAt,
     };

@@ -21,7 +21,8 @@ export function backfillPending(ctx: TickContext, backfill: BackfillState, node:
 export function backfillHits(ctx: TickContext, node: AssetNode): Hit[] {
   const hits: Hit[] = [];
   for (const b of ctx.state.activeBackfills()) {
-    const pending = backfillPending(ctx, b, node);
+    // Partitions already launched are the backfill's runs in flight, not new requests.
+    const pending = backfillPending(ctx, b, node).difference(ctx.history(node).inFlight());
     if (!pending.isEmpty()) hits.push({ partitions: pending, reason: 'backfill', assets: [b.backfillId] });
   }
   return hits;

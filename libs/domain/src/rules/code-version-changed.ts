@@ -1,10 +1,8 @@
 // `codeVersionChanged` (Freshet): the asset's code version differs from the one its latest
-// materialization used. Time-partitioned assets rebuild their latest partition only (history is
-// left to backfills); static-partitioned assets rebuild every materialized partition.
+// materialization used, per partition: every materialized partition built with other code is a
+// candidate (the per-tick rate limit paces a large rebuild, newest first).
 
-import { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
-import { lastPartition } from '../graph/partition-edges';
 import type { TickContext } from '../planner/context';
 import type { Hit } from './rule';
 
@@ -12,11 +10,7 @@ export const codeVersionChanged = (ctx: TickContext, node: AssetNode): Hit[] => 
   const version = node.codeVersion;
   if (version === null) return [];
   const h = ctx.history(node);
-  let scope = h.materialized();
-  if (node.isTimePartitioned) {
-    const last = lastPartition(node, ctx.now);
-    scope = last === null ? IndexSet.EMPTY : scope.intersect(IndexSet.single(last));
-  }
+  const scope = h.materialized();
   const changed = h.materializations.filter(scope, (e) => e.codeVersion !== version);
   return changed.isEmpty() ? [] : [{ partitions: changed, reason: 'codeVersionChanged', assets: [] }];
 };

@@ -39,7 +39,10 @@ export function planFreshness(ctx: TickContext, node: AssetNode): FreshnessPlan 
   const effective = effectiveDataTime(ctx.graph, ctx.state, node, ctx.now);
   const merged = mergePeriods(node.servedPolicies.map((ref) => ({ ref, period: executionPeriod(ref.policy, effective, ctx.now) })));
   if (!merged) return { hits: [], wakeAt: null };
-  const wakeAt = merged.period.start > ctx.now ? Math.ceil(merged.period.start) : null;
+  // The decision can only change without an event when the period opens or, once open, closes
+  // (a cron period is recomputed from the next tick after that).
+  const { start, end } = merged.period;
+  const wakeAt = start > ctx.now ? Math.ceil(start) : end > ctx.now ? Math.floor(end) + 1 : null;
   if (current === expected) return { hits: [], wakeAt };
   if (merged.period.start > ctx.now || expected === null || expected < merged.period.start) return { hits: [], wakeAt };
   const own = merged.members.filter((m) => m.ref.assetKey === node.key);

@@ -16,8 +16,11 @@ function inScope(ctx: TickContext, node: AssetNode, set: IndexSet): IndexSet {
   if (minutes === null || !node.partitions || !node.isTimePartitioned || last === null) return set;
   const lastStart = node.partitions.windowAt(ctx.existing(node).last() ?? last)?.start;
   if (lastStart === undefined) return set;
-  const from = node.partitions.indexForInstant(lastStart - minutes * MINUTE_MS);
-  return from === null ? set : set.intersect(IndexSet.range(from, Number.MAX_SAFE_INTEGER));
+  const threshold = lastStart - minutes * MINUTE_MS;
+  const containing = node.partitions.indexForInstant(threshold);
+  if (containing === null) return set;
+  const from = (node.partitions.windowAt(containing)?.start ?? threshold) < threshold ? containing + 1 : containing;
+  return set.intersect(IndexSet.range(from, Number.MAX_SAFE_INTEGER));
 }
 
 export const missing = (ctx: TickContext, node: AssetNode): Hit[] => {

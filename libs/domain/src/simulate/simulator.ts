@@ -13,7 +13,7 @@ import type { TickResult } from '../planner/types';
 import { compareStrings } from '../specs/json';
 import type { AssetSpec } from '../specs/types';
 import { PlannerState } from '../state/planner-state';
-import { computeDataVersion, currentInputs } from '../versions/data-version';
+import { currentInputs, dataVersionFor } from '../versions/data-version';
 import { checkExpectations } from './expectations';
 import type { Scenario, ScenarioAction, ScenarioStep } from './scenario';
 
@@ -99,7 +99,7 @@ export class Simulation {
     const index = this.state.partitionIndex(node, ap.partition);
     const inputs = currentInputs(this.graph, this.state, ap.asset, index, this.clock);
     const codeVersion = node.codeVersion ?? runId;
-    this.record({ type: 'materialization', asset: ap.asset, partition: ap.partition, runId, codeVersion, dataVersion: computeDataVersion(codeVersion, inputs), inputs });
+    this.record({ type: 'materialization', asset: ap.asset, partition: ap.partition, runId, codeVersion, dataVersion: dataVersionFor(this.graph, ap.asset, runId, inputs), inputs });
   }
 
   private inDependencyOrder(aps: readonly AssetPartitionRef[]): AssetPartitionRef[] {

@@ -22,6 +22,18 @@ export function computeDataVersion(codeVersionOrRunId: string, inputs: Readonly<
   return fnv1a64([codeVersionOrRunId, ...parts].join('\n'));
 }
 
+/**
+ * The data version a worker records when it does not get one from the compute: an asset that
+ * reads no tracked input (no materializable or observable parent) gets a new version on every
+ * run, since its output depends on data Freshet cannot see.
+ */
+export function dataVersionFor(graph: AssetGraph, assetKey: string, runId: string, inputs: Readonly<Record<string, InputPointer>>): string {
+  const node = graph.get(assetKey);
+  const code = node?.codeVersion ?? runId;
+  const tracked = node?.parents.some((e) => graph.node(e.parent).kind !== 'source') ?? false;
+  return computeDataVersion(tracked ? code : `${code}\nrun:${runId}`, inputs);
+}
+
 /** What child partition `childIndex` would consume from `edge`'s parent right now. */
 export function currentInput(graph: AssetGraph, state: PlannerState, edge: ParentEdge, childIndex: number, now: Instant): InputPointer {
   const parent = graph.node(edge.parent);

@@ -7,7 +7,7 @@ const Module = require('node:module');
 const swc = require('@swc/core');
 
 const root = path.resolve(__dirname, '..');
-const aliases = /^@freshet\/(domain|contracts|config|messaging|storage|cache|sdk|dbt|testing)(\/.*)?$/;
+const aliases = /^@freshet\/(domain|contracts|config|messaging|storage|cache|sdk|dbt|testing|runtime)(\/.*)?$/;
 
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveWithAliases(request, parent, ...rest) {

@@ -1,5 +1,5 @@
 // Configuration: one schema per app, validated once at boot. The only reader of process.env.
-export { loadConfig, DEFAULTS } from './load-config';
+export { loadConfig, userEnvironment, DEFAULTS } from './load-config';
 export { InvalidConfigError, type ConfigIssue } from './errors';
 export { maskSecrets, maskUrlPassword, MASK } from './mask';
 export type { Env } from './env-reader';

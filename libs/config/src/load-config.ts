@@ -180,3 +180,11 @@ function readTickMs(read: EnvReader): number {
 function readConcurrency(read: EnvReader): number {
   return read.integer('FRESHET_WORKER_CONCURRENCY', DEFAULTS.workerConcurrency, { min: 1, max: 256 });
 }
+
+/**
+ * The environment user code sees (`ctx.env`, resources such as the warehouse read their settings
+ * from it). Read here, like every other variable, so nothing else in Freshet touches process.env.
+ */
+export function userEnvironment(env: Env = process.env): Readonly<Record<string, string | undefined>> {
+  return Object.freeze({ ...env });
+}

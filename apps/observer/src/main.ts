@@ -1,0 +1,31 @@
+// The observer process: load and validate config, load the code location (its observe
+// functions), build the adapters, create the Nest microservice, enable shutdown hooks.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig, userEnvironment } from '@freshet/config';
+import { topicConfigs } from '@freshet/contracts';
+import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging';
+import { OBSERVER_GROUP, createServiceAdapters, jsonLineLogger } from '@freshet/runtime';
+import { loadCodeLocation } from '@freshet/sdk';
+import { ObserverModule } from './observer.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig('observer');
+  const logger = jsonLineLogger('observer', config.logLevel === 'warn' || config.logLevel === 'error' || config.logLevel === 'fatal' ? 'warn' : 'info');
+  const location = loadCodeLocation(config.codeLocation);
+  const adapters = await createServiceAdapters(config, { logger, partitionsConsumedConcurrently: 3 });
+  await adapters.bus.ensureTopics(topicConfigs());
+  const app = await NestFactory.createMicroservice(
+    ObserverModule.forRoot({ ...adapters, adapters, location, logger, variables: userEnvironment(), emitUnchanged: config.emitUnchangedObservations }),
+    { strategy: new FreshetBusServer({ bus: adapters.bus, group: OBSERVER_GROUP, fromBeginning: true }), logger: ['error', 'warn'] },
+  );
+  app.useGlobalFilters(new BusErrorPassthroughFilter());
+  app.enableShutdownHooks();
+  await app.listen();
+  logger.log(`observer of ${location.name} listening (topics prefixed "${config.topicPrefix}")`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`observer failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+// An EventBus that prepends a prefix to every topic on the way out and strips it from deliveries
+// on the way in. Services and their `@EventPattern(TOPICS.x.name)` handlers keep using the contract
+// names; the prefix isolates deployments (and tests) sharing one Kafka cluster.
+import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, TopicConfig } from '@freshet/messaging';
+
+export class PrefixedEventBus implements EventBus {
+  constructor(
+    readonly inner: EventBus,
+    readonly prefix: string,
+  ) {}
+
+  publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
+    return this.inner.publish(this.prefix + topic, messages);
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const subscription = await this.inner.subscribe({
+      ...options,
+      topics: options.topics.map((topic) => this.prefix + topic),
+      handle: (delivery: Delivery) => options.handle(this.unprefixed(delivery)),
+    });
+    return { group: subscription.group, topics: [...options.topics], close: () => subscription.close() };
+  }
+
+  ensureTopics(topics: readonly TopicConfig[]): Promise<void> {
+    return this.inner.ensureTopics(topics.map((topic) => ({ ...topic, name: this.prefix + topic.name })));
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private unprefixed(delivery: Delivery): Delivery {
+    if (this.prefix === '' || !delivery.topic.startsWith(this.prefix)) return delivery;
+    // A spread would drop nothing here (Delivery is a plain object), but keep heartbeat bound to the original.
+    return {
+      topic: delivery.topic.slice(this.prefix.length),
+      partition: delivery.partition,
+      offset: delivery.offset,
+      key: delivery.key,
+      value: delivery.value,
+      headers: delivery.headers,
+      attempt: delivery.attempt,
+      heartbeat: () => delivery.heartbeat(),
+    };
+  }
+}

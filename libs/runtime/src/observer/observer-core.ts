@@ -1,0 +1,141 @@
+// The observer service's core, shared by `apps/observer` and `freshet dev`: turns source-change
+// events from any producer, and the periodic results of the code location's observe functions,
+// into observations of data versions, emitted only when the version changed (or always, if so
+// configured). An event about an asset nobody defined, or about an asset that is not a source, is
+// rejected as non-retriable, so the bus dead-letters it with the reason.
+import { randomUUID } from 'node:crypto';
+import { TOPICS, type CloudEvent } from '@freshet/contracts';
+import type { GraphCache } from '@freshet/cache';
+import { NonRetriableError, type TypedBus } from '@freshet/messaging';
+import { ResourceSet, observeSource, type CodeLocation } from '@freshet/sdk';
+import type { EventLog } from '@freshet/storage';
+import type { ServiceLogger } from '../logger';
+
+export interface ObserverDeps {
+  readonly location: CodeLocation;
+  readonly bus: TypedBus;
+  /** The graph every code location published, for sources this location does not define. */
+  readonly cache: GraphCache;
+  /** Read only: the last observation of a source when this process has not emitted one yet. */
+  readonly eventLog: EventLog;
+  readonly logger: ServiceLogger;
+}
+
+export interface ObserverOptions {
+  readonly emitUnchanged?: boolean;
+  readonly variables?: Readonly<Record<string, string | undefined>>;
+  readonly baseDir?: string;
+  readonly now?: () => number;
+  /** Run the observe functions on their intervals (default true). */
+  readonly schedule?: boolean;
+}
+
+export type SourceChangeEvent = CloudEvent<'dev.freshet.source-change.v1'>;
+
+type SourceKind = 'observableSource' | 'source';
+
+export const OBSERVER_GROUP = 'freshet-observer';
+
+export class ObserverCore {
+  private readonly resources: ResourceSet;
+  private readonly now: () => number;
+  private readonly lastEmitted = new Map<string, string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly observing = new Set<string>();
+
+  constructor(
+    private readonly deps: ObserverDeps,
+    private readonly options: ObserverOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.resources = new ResourceSet(deps.location.resources, { env: options.variables ?? {}, baseDir: options.baseDir ?? process.cwd() });
+  }
+
+  /** Observes every observable source now, then on each one's interval. */
+  start(): void {
+    if (this.options.schedule === false) return;
+    for (const source of this.deps.location.sources) {
+      if (source.definitionKind !== 'observableSource') continue;
+      const key = source.spec.key;
+      void this.observeNow(key);
+      this.timers.push(setInterval(() => void this.observeNow(key), source.intervalSeconds * 1000));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.length = 0;
+    await this.resources.close();
+  }
+
+  /** Runs one source's observe function and emits what changed. Errors are logged, never thrown. */
+  async observeNow(key: string): Promise<boolean> {
+    if (this.observing.has(key)) return false;
+    this.observing.add(key);
+    try {
+      const observation = await observeSource(this.deps.location, key, { resources: this.resources, now: this.now });
+      if (observation === null) return false;
+      return await this.emitIfChanged(key, observation.partition, observation.dataVersion, observation.observedAt);
+    } catch (error) {
+      this.deps.logger.warn(`observer: observing ${key} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    } finally {
+      this.observing.delete(key);
+    }
+  }
+
+  /** Handles one source-change event; resolves once the observation (if any) is published. */
+  async handleSourceChange(event: SourceChangeEvent): Promise<boolean> {
+    const change = event.data;
+    const kind = await this.kindOf(change.asset);
+    if (kind === 'source') {
+      // A plain source is invisible to versions and data time: nothing to observe.
+      this.deps.logger.log(`observer: ${change.asset} is a plain source; change noted, no observation`);
+      return false;
+    }
+    const partition = change.partition ?? null;
+    let version = change.dataVersion ?? null;
+    const ownObservable = this.deps.location.sources.some((s) => s.spec.key === change.asset && s.definitionKind === 'observableSource');
+    if (version === null && ownObservable) {
+      const observed = await observeSource(this.deps.location, change.asset, { resources: this.resources, now: this.now, partition });
+      version = observed?.dataVersion ?? null;
+    }
+    // Nothing says what the new version is: the change itself is the version.
+    version ??= `change:${event.id}`;
+    return this.emitIfChanged(change.asset, partition, version, this.now());
+  }
+
+  private async kindOf(asset: string): Promise<SourceKind> {
+    const own = this.deps.location.sources.find((s) => s.spec.key === asset);
+    if (own) return own.definitionKind === 'observableSource' ? 'observableSource' : 'source';
+    if (this.deps.location.assets.some((a) => a.spec.key === asset)) {
+      throw new NonRetriableError(`${asset} is a materializable asset, not a source: it changes by being materialized`, 'NOT_A_SOURCE');
+    }
+    const cached = await this.deps.cache.getAsset(asset);
+    if (!cached) throw new NonRetriableError(`unknown asset ${asset}: no code location defines it`, 'UNKNOWN_ASSET');
+    const spec = cached.spec as { kind?: unknown } | null;
+    const kind = spec?.kind;
+    if (kind === 'observableSource' || kind === 'source') return kind;
+    throw new NonRetriableError(`${asset} is a materializable asset, not a source: it changes by being materialized`, 'NOT_A_SOURCE');
+  }
+
+  private async emitIfChanged(asset: string, partition: string | null, dataVersion: string, observedAt: number): Promise<boolean> {
+    const id = JSON.stringify([asset, partition]);
+    let last = this.lastEmitted.get(id);
+    if (last === undefined) {
+      const stored = (await this.deps.eventLog.latestFor(asset, partition)).observation;
+      const version = (stored?.payload as { dataVersion?: unknown } | undefined)?.dataVersion;
+      if (typeof version === 'string') last = version;
+    }
+    if (last === dataVersion && this.options.emitUnchanged !== true) return false;
+    await this.deps.bus.publishEvent(
+      TOPICS.observations.name,
+      'dev.freshet.observation.v1',
+      { asset, ...(partition === null ? {} : { partition }), dataVersion, observedAt: new Date(observedAt).toISOString() },
+      asset,
+      { id: randomUUID(), time: observedAt },
+    );
+    this.lastEmitted.set(id, dataVersion);
+    return true;
+  }
+}

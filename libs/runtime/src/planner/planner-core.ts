@@ -1,0 +1,401 @@
+// The planner service's core, shared by `apps/planner` and `freshet dev`:
+//  - every replica ingests what it consumes into the event log (batched, idempotent on event id),
+//    before its offsets are committed;
+//  - the replica holding the leader lease rebuilds the planner state from the log (replay), then
+//    follows the log, calls the domain's `evaluate` after every batch and at the instant of the
+//    next deadline (`nextWakeAt`, plus a safety tick), and writes its decisions, the records they
+//    imply and the cursor in one transaction whose outbox the relay then publishes.
+// The cursor is saved with an expected version, so a deposed leader that still ticks cannot
+// commit: fencing at the database, where it matters.
+import { randomUUID } from 'node:crypto';
+import type { AnyCloudEvent, DefinitionsV1 } from '@freshet/contracts';
+import { type GraphCache, type LeaderLease } from '@freshet/cache';
+import {
+  PlannerState,
+  decodeCursor,
+  emptyCursor,
+  evaluate,
+  type AssetGraph,
+  type PlannerCursor,
+  type TickResult,
+} from '@freshet/domain';
+import type { EventBus } from '@freshet/messaging';
+import { CursorVersionConflictError, RecordTypes, type EventLog, type EventRecord, type JsonValue, type NewRecord } from '@freshet/storage';
+import type { ServiceLogger } from '../logger';
+import { DefinitionsBook } from './definitions-book';
+import { decisionWrites } from './decision-events';
+import { IngestBatcher } from './ingest-batcher';
+import { PlannerRecordTypes, recordOfEvent } from './ingest-records';
+import { OutboxRelay } from './outbox-relay';
+import { plannerRecordOf } from './replay-records';
+
+export const PLANNER_CURSOR_NAME = 'planner';
+
+export interface PlannerCoreOptions {
+  /** Unique per process: who holds the lease. */
+  readonly instanceId?: string;
+  /** Safety tick, ms (FRESHET_PLANNER_TICK_MS). */
+  readonly tickMs: number;
+  readonly leaseTtlMs?: number;
+  readonly source?: string;
+  readonly now?: () => number;
+  /** Outbox relay poll and claim lease. */
+  readonly relayPollMs?: number;
+}
+
+export interface PlannerDeps {
+  readonly eventLog: EventLog;
+  /** Publishes the outbox (topics unprefixed: a prefixing bus adds the deployment's prefix). */
+  readonly bus: EventBus;
+  readonly cache: GraphCache;
+  readonly lease: LeaderLease;
+  readonly logger: ServiceLogger;
+}
+
+export interface TickReport {
+  readonly at: number;
+  readonly result: TickResult;
+  readonly runIds: readonly string[];
+  readonly graph: AssetGraph;
+  readonly state: PlannerState;
+}
+
+const READ_PAGE = 5000;
+const MAX_WAKE_DELAY_MS = 2_000_000_000;
+
+export class PlannerCore {
+  readonly instanceId: string;
+  private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly batcher: IngestBatcher;
+  private readonly relay: OutboxRelay;
+  private readonly tickListeners: ((report: TickReport) => void)[] = [];
+
+  private started = false;
+  private stopping = false;
+  private epoch: number | null = null;
+  private leaseTimer?: NodeJS.Timeout;
+  private safetyTimer?: NodeJS.Timeout;
+  private wakeTimer?: NodeJS.Timeout;
+  private leadershipStep: Promise<void> = Promise.resolve();
+
+  // Leader state, rebuilt from the log on every acquisition.
+  private book = new DefinitionsBook();
+  private graph: AssetGraph | null = null;
+  private state: PlannerState | null = null;
+  private appliedUpTo = 0;
+  private cursor: PlannerCursor = emptyCursor();
+  private cursorVersion = 0;
+  private persistedCursorJson = '';
+  private lastPersistAt = 0;
+  private fullNextTick = true;
+  private readonly storageIdByEventId = new Map<string, number>();
+  private lastTick: TickReport | null = null;
+
+  // Serialized evaluation loop.
+  private tickWanted = false;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: PlannerDeps,
+    private readonly options: PlannerCoreOptions,
+  ) {
+    this.instanceId = options.instanceId ?? `planner-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.now = options.now ?? Date.now;
+    this.ttlMs = options.leaseTtlMs ?? 5000;
+    this.batcher = new IngestBatcher(deps.eventLog, (inserted) => {
+      if (inserted > 0) this.requestTick();
+    });
+    this.relay = new OutboxRelay(deps.eventLog, deps.bus, deps.logger, { pollMs: options.relayPollMs ?? 250 });
+  }
+
+  get isLeader(): boolean {
+    return this.epoch !== null;
+  }
+
+  get currentEpoch(): number | null {
+    return this.epoch;
+  }
+
+  /** The latest tick (for `freshet dev`'s table and tests). */
+  latestTick(): TickReport | null {
+    return this.lastTick;
+  }
+
+  onTick(listener: (report: TickReport) => void): void {
+    this.tickListeners.push(listener);
+  }
+
+  /** Stores a consumed event; resolves once it is in the event log (then the offset may be committed). */
+  ingest(event: AnyCloudEvent): Promise<void> {
+    return this.batcher.add(recordOfEvent(event));
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.stopping = false;
+    await this.leadership();
+    this.leaseTimer = setInterval(() => void this.leadership(), Math.max(100, Math.floor(this.ttlMs / 3)));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.stopping = true;
+    this.started = false;
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    await this.leadershipStep;
+    await this.stepDown();
+    await this.deps.lease.release(this.instanceId).catch(() => false);
+  }
+
+  /** Asks for a tick as soon as the current one (if any) is done. */
+  requestTick(): void {
+    if (!this.isLeader || this.stopping) return;
+    this.tickWanted = true;
+    if (this.ticking) return;
+    this.ticking = this.tickLoop().finally(() => {
+      this.ticking = null;
+    });
+  }
+
+  /** Waits for the running tick, if any (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.ticking) await this.ticking;
+  }
+
+  private leadership(): Promise<void> {
+    this.leadershipStep = this.leadershipStep.then(() => this.leadershipOnce()).catch((error: unknown) => {
+      this.deps.logger.warn(`planner lease: ${describe(error)}`);
+    });
+    return this.leadershipStep;
+  }
+
+  private async leadershipOnce(): Promise<void> {
+    if (this.stopping) return;
+    if (this.isLeader) {
+      const renewed = await this.deps.lease.renew(this.instanceId, this.ttlMs);
+      if (!renewed) {
+        this.deps.logger.warn(`planner ${this.instanceId}: lost the lease (epoch ${this.epoch ?? '?'}); standing by`);
+        await this.stepDown();
+      }
+      return;
+    }
+    const grant = await this.deps.lease.acquire(this.instanceId, this.ttlMs);
+    if (!grant) return;
+    this.deps.logger.log(`planner ${this.instanceId}: leading at epoch ${grant.epoch}`);
+    try {
+      await this.rebuild();
+    } catch (error) {
+      await this.deps.lease.release(this.instanceId).catch(() => false);
+      throw error;
+    }
+    this.epoch = grant.epoch;
+    this.safetyTimer = setInterval(() => this.requestTick(), this.options.tickMs);
+    this.relay.start();
+    this.requestTick();
+  }
+
+  private async stepDown(): Promise<void> {
+    this.epoch = null;
+    if (this.safetyTimer) clearInterval(this.safetyTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.safetyTimer = undefined;
+    this.wakeTimer = undefined;
+    await this.idle();
+    await this.relay.stop();
+  }
+
+  /** Replays the whole event log into a fresh state and loads the persisted cursor. */
+  private async rebuild(): Promise<void> {
+    this.book = new DefinitionsBook();
+    this.graph = null;
+    this.state = null;
+    this.appliedUpTo = 0;
+    this.storageIdByEventId.clear();
+    const started = this.now();
+    const applied = await this.catchUp();
+    const stored = await this.deps.eventLog.loadCursor(PLANNER_CURSOR_NAME);
+    this.cursor = stored ? decodeCursor(stored.value) : emptyCursor();
+    this.cursorVersion = stored?.version ?? 0;
+    this.persistedCursorJson = JSON.stringify(this.cursor);
+    this.fullNextTick = true;
+    this.deps.logger.log(`planner: replayed ${applied} records up to storage id ${this.appliedUpTo} in ${this.now() - started} ms`);
+  }
+
+  /** Applies every record appended since the last call, in storage-id order. */
+  private async catchUp(): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const records = await this.deps.eventLog.readSince(this.appliedUpTo, READ_PAGE);
+      if (records.length === 0) return count;
+      const followUps: NewRecord[] = [];
+      const touched = new Map<string, EventRecord>();
+      for (const record of records) {
+        this.applyRecord(record, followUps);
+        if (record.type === RecordTypes.materialization || record.type === RecordTypes.observation) {
+          touched.set(JSON.stringify([record.assetKey, record.partitionKey]), record);
+        }
+        this.appliedUpTo = record.storageId;
+        count++;
+      }
+      if (followUps.length > 0) await this.deps.eventLog.append(followUps);
+      await this.cacheStates([...touched.values()]);
+    }
+  }
+
+  private applyRecord(record: EventRecord, followUps: NewRecord[]): void {
+    if (record.type === RecordTypes.materialization) this.storageIdByEventId.set(record.eventId, record.storageId);
+    if (record.type === RecordTypes.definitions) {
+      this.applyDefinitions(record, followUps);
+      return;
+    }
+    if (!this.graph || !this.state) return;
+    const planned = plannerRecordOf(record, this.graph, this.state, (id) => this.storageIdByEventId.get(id) ?? null);
+    if (!planned) return;
+    try {
+      this.state.apply(planned);
+    } catch (error) {
+      this.deps.logger.warn(`planner: record ${record.storageId} (${record.type}) not applied: ${describe(error)}`);
+    }
+  }
+
+  private applyDefinitions(record: EventRecord, followUps: NewRecord[]): void {
+    const payload = record.payload as unknown as DefinitionsV1;
+    let graph: AssetGraph;
+    try {
+      graph = this.book.graphWith(payload);
+    } catch (error) {
+      this.deps.logger.error(`planner: definitions of ${payload.codeLocation} (record ${record.storageId}) rejected: ${describe(error)}`);
+      return;
+    }
+    const diff = this.book.diff(payload);
+    this.book.apply(payload);
+    this.graph = graph;
+    if (this.state) this.state.rebind(graph);
+    else this.state = new PlannerState(graph);
+    this.fullNextTick = true;
+    // Follow-ups get their own storage ids after this record; deterministic ids make a replay
+    // that re-derives them a no-op.
+    if (diff.changed.length > 0) {
+      followUps.push({
+        eventId: `${record.eventId}:changed`,
+        type: PlannerRecordTypes.definitionsChanged,
+        occurredAt: record.occurredAt,
+        payload: { codeLocation: payload.codeLocation, assets: [...diff.changed] },
+      });
+    }
+    for (const change of diff.codeVersions) {
+      followUps.push({
+        eventId: `${record.eventId}:code:${change.asset}`,
+        type: PlannerRecordTypes.codeVersionDeployed,
+        assetKey: change.asset,
+        occurredAt: record.occurredAt,
+        payload: { asset: change.asset, codeVersion: change.codeVersion },
+      });
+    }
+    void this.publishGraph();
+  }
+
+  private async publishGraph(): Promise<void> {
+    const specs = this.book.specs();
+    try {
+      await this.deps.cache.publishGraph({
+        assets: specs.map((spec) => ({
+          key: spec.key,
+          deps: (spec.deps ?? []).map((d) => (typeof d === 'string' ? d : d.key)),
+          spec: spec as unknown as JsonValue,
+        })),
+        meta: { codeLocations: this.book.locationNames() },
+      });
+    } catch (error) {
+      this.deps.logger.warn(`planner: graph cache not updated: ${describe(error)}`);
+    }
+  }
+
+  private async cacheStates(records: readonly EventRecord[]): Promise<void> {
+    try {
+      for (const record of records) {
+        if (record.assetKey === null) continue;
+        const payload = record.payload as { dataVersion?: unknown; dataTime?: unknown; runId?: unknown };
+        await this.deps.cache.setAssetState(record.assetKey, record.partitionKey, {
+          storageId: record.storageId,
+          type: record.type,
+          dataVersion: typeof payload.dataVersion === 'string' ? payload.dataVersion : null,
+          dataTime: typeof payload.dataTime === 'string' ? payload.dataTime : null,
+          at: record.occurredAt,
+          runId: record.runId,
+        });
+      }
+    } catch (error) {
+      this.deps.logger.warn(`planner: asset state cache not updated: ${describe(error)}`);
+    }
+  }
+
+  private async tickLoop(): Promise<void> {
+    while (this.tickWanted && this.isLeader && !this.stopping) {
+      this.tickWanted = false;
+      try {
+        await this.tickOnce();
+      } catch (error) {
+        this.deps.logger.error(`planner tick failed: ${describe(error)}`);
+        if (error instanceof CursorVersionConflictError) await this.reloadCursor();
+      }
+    }
+  }
+
+  private async reloadCursor(): Promise<void> {
+    const stored = await this.deps.eventLog.loadCursor(PLANNER_CURSOR_NAME);
+    this.cursor = stored ? decodeCursor(stored.value) : emptyCursor();
+    this.cursorVersion = stored?.version ?? 0;
+    this.persistedCursorJson = JSON.stringify(this.cursor);
+  }
+
+  private async tickOnce(): Promise<void> {
+    await this.catchUp();
+    const graph = this.graph;
+    const state = this.state;
+    const epoch = this.epoch;
+    if (!graph || !state || epoch === null) return;
+    const now = this.now();
+    const result = evaluate(graph, state, this.cursor, now, { full: this.fullNextTick });
+    const writes = decisionWrites(result, { graph, state, now, epoch, source: this.options.source ?? 'freshet/planner' });
+    const cursorJson = JSON.stringify({ ...result.cursor, lastTickAt: null });
+    const mustPersist =
+      writes.records.length > 0 || writes.outbox.length > 0 || cursorJson !== this.persistedCursorJson || now - this.lastPersistAt >= 10_000;
+    if (mustPersist) {
+      const appended = await this.deps.eventLog.append(writes.records, {
+        outbox: writes.outbox,
+        cursor: { name: PLANNER_CURSOR_NAME, value: result.cursor as unknown as JsonValue, expectedVersion: this.cursorVersion },
+      });
+      this.cursorVersion = appended.cursorVersion ?? this.cursorVersion + 1;
+      this.persistedCursorJson = cursorJson;
+      this.lastPersistAt = now;
+      if (writes.outbox.length > 0) this.relay.kick();
+    }
+    this.cursor = result.cursor;
+    this.fullNextTick = false;
+    // Our own request records must be in the state before the next evaluation.
+    if (writes.records.length > 0) {
+      await this.catchUp();
+      this.tickWanted = true;
+    }
+    this.scheduleWake(result.nextWakeAt, now);
+    const report: TickReport = { at: now, result, runIds: writes.runIds, graph, state };
+    this.lastTick = report;
+    for (const listener of this.tickListeners) listener(report);
+  }
+
+  /** A timer at the exact instant the domain asked to be woken (a deadline passes without events). */
+  private scheduleWake(at: number | null, now: number): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    if (at === null) return;
+    const delay = Math.min(MAX_WAKE_DELAY_MS, Math.max(0, at - now));
+    this.wakeTimer = setTimeout(() => this.requestTick(), delay);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -121,9 +121,8 @@ function readAction(c: ProblemCollector, name: (typeof ACTIONS)[number], raw: Js
     case 'define': {
       if (!isObject(v)) return void c.expect(ap, v, 'a define object {"assets": [...]}');
       c.unknownKeys(ap, v, ['assets']);
-      const before = c.problems.length;
       const assets = readSpecs(c, v.assets, `${ap}.assets`);
-      if (c.problems.length === before) for (const pr of validateAssetSpecs(assets, `${ap}.assets`)) c.add(pr.path, pr.message);
+      for (const pr of validateAssetSpecs(assets, `${ap}.assets`)) c.add(pr.path, pr.message);
       return { kind: 'define', assets };
     }
     case 'backfill': {
@@ -214,9 +213,8 @@ export function parseScenario(value: unknown): Scenario {
   const da = value.defaultAutomation ?? 'reconcile';
   if (da !== 'eager' && da !== 'lazy' && da !== 'none' && da !== 'reconcile') c.expect('$.defaultAutomation', da, 'one of eager, lazy, none, reconcile');
   const selection = value.selection === undefined ? null : stringList(c, value.selection, '$.selection', false);
-  const before = c.problems.length;
   const assets = readSpecs(c, value.assets, '$.assets');
-  if (c.problems.length === before) for (const pr of validateAssetSpecs(assets, '$.assets')) c.add(pr.path, pr.message);
+  for (const pr of validateAssetSpecs(assets, "$.assets")) c.add(pr.path, pr.message);
   const known = new Set(assets.map((a) => a.key));
   selection?.forEach((k, i) => {
     if (!known.has(k)) c.add(`$.selection[${i}]`, `unknown asset "${k}"`);

@@ -25,7 +25,8 @@ const KINDS: readonly AssetKind[] = ['materializable', 'source', 'observableSour
 export function parseAssetSpecs(value: unknown, path = '$.assets'): AssetSpec[] {
   const c = new ProblemCollector();
   const specs = readSpecs(c, value, path);
-  if (c.problems.length === 0) c.problems.push(...validateAssetSpecs(specs, path));
+  // Cross-asset checks run on whatever could be read, so every problem is reported at once.
+  c.problems.push(...validateAssetSpecs(specs, path));
   if (c.problems.length > 0) throw new InvalidSpecsError(c.problems);
   return specs;
 }
@@ -49,7 +50,6 @@ function readSpec(c: ProblemCollector, raw: unknown, p: string): AssetSpec | und
     c.expect(p, raw, 'an asset spec object');
     return undefined;
   }
-  const before = c.problems.length;
   c.unknownKeys(p, raw, ASSET_FIELDS);
   const key = c.string(`${p}.key`, raw.key);
   let kind: AssetKind | undefined;
@@ -65,7 +65,9 @@ function readSpec(c: ProblemCollector, raw: unknown, p: string): AssetSpec | und
   const multiAsset = c.string(`${p}.multiAsset`, raw.multiAsset, true);
   const canSubset = c.boolean(`${p}.canSubset`, raw.canSubset, true);
   const codeLocation = c.string(`${p}.codeLocation`, raw.codeLocation, true);
-  if (c.problems.length > before || key === undefined) return undefined;
+  // A field with problems is left out (and reported); the asset stays, so its dependants do not
+  // report it as unknown.
+  if (key === undefined) return undefined;
   return stripUndefined({ key, kind, deps, codeVersion, partitions, freshness, automation, multiAsset, canSubset, codeLocation });
 }
 
@@ -310,7 +312,8 @@ function findCycles(specs: readonly AssetSpec[], byKey: Map<string, unknown>): s
   const cycles: string[][] = [];
   const stack: string[] = [];
   const keys = specs.map((s) => s.key);
-  const specOf = new Map(specs.map((s) => [s.key, s]));
+  const specOf = new Map<string, AssetSpec>();
+  for (const s of specs) if (!specOf.has(s.key)) specOf.set(s.key, s);
   const visit = (k: string): void => {
     state.set(k, 'visiting');
     stack.push(k);

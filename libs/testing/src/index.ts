@@ -14,3 +14,4 @@ export { eventBusContract, type EventBusContractOptions } from './messaging/even
 export * from './sdk';
 export { describeGraphCacheContract, type GraphCacheContractHarness } from './cache/graph-cache.contract';
 export { describeLeaderLeaseContract, type LeaderLeaseContractHarness, SHORT_TTL_MS } from './cache/leader-lease.contract';
+export * from './dbt';

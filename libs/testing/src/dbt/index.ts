@@ -61,3 +61,6 @@ export function shopProfileEnv(databaseUrl: string): Record<string, string> {
     FRESHET_DBT_DBNAME: url.pathname.replace(/^\//, ''),
   };
 }
+
+export { createShopWarehouse, INITIAL_PAYMENTS, type ShopPayment, type ShopWarehouse } from './shop-warehouse';
+export { PlannerHarness, plannerSpecs, type PlannerDecision } from './planner-harness';

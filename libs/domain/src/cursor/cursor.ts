@@ -35,6 +35,8 @@ export interface AssetCursor {
   /** Root partitions requested or discarded (handled: never requested for `missing` again). */
   readonly handled?: readonly IndexRange[];
   readonly owed?: readonly OwedEntry[];
+  /** It had candidates last tick: look again (a request may not have been launched). */
+  readonly recheck?: true;
   /** The next instant something time-driven may change this asset's planning decision. */
   readonly wakeAt?: Instant;
   /** The next instant a freshness violation of this asset may begin. */

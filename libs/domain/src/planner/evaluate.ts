@@ -47,7 +47,7 @@ function markDirty(ctx: TickContext, all: boolean): Uint8Array {
       for (const e of node.children) dirty[e.child] = 1;
     }
     const ac = ctx.assetCursor(node.key);
-    if (ac?.owed && ac.owed.length > 0) dirty[node.index] = 1;
+    if ((ac?.owed && ac.owed.length > 0) || ac?.recheck) dirty[node.index] = 1;
     if (ac?.wakeAt !== undefined && ac.wakeAt <= ctx.now) dirty[node.index] = 1;
     if (!dirty[node.index] && rootNeedsMissingCheck(ctx, node)) dirty[node.index] = 1;
   }
@@ -153,6 +153,7 @@ export function evaluate(
     if (!handled.isEmpty()) next.handled = handled.toJSON();
     const owed = outcome ? outcome.owed : prev?.owed;
     if (owed && owed.length > 0) next.owed = owed;
+    if (outcome ? outcome.hits.length > 0 : prev?.recheck) next.recheck = true;
     const wake = outcome || dirty[node.index] ? planningWake(ctx, node, outcome) : (prev?.wakeAt ?? null);
     if (wake !== null) next.wakeAt = wake;
 

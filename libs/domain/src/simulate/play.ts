@@ -8,6 +8,7 @@ export interface PlayOptions {
   readonly start?: string;
   readonly defaultAutomation?: string;
   readonly selection?: readonly string[];
+  readonly full?: boolean;
 }
 
 export interface Played {
@@ -24,7 +25,7 @@ export function play(assets: readonly unknown[], steps: readonly unknown[], opti
     assets,
     steps,
   });
-  const sim = new Simulation(scenario);
+  const sim = new Simulation(scenario, { full: options.full === true });
   const evaluations: EvaluateStepResult[] = [];
   for (const s of scenario.steps) {
     const r = sim.step(s);

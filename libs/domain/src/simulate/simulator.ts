@@ -54,7 +54,11 @@ export class Simulation {
   private runCounter = 0;
   private readonly open = new Map<string, OpenRun>();
 
-  constructor(private readonly scenario: Scenario) {
+  constructor(
+    private readonly scenario: Scenario,
+    /** Evaluate every asset on each tick instead of only what changed (must decide the same). */
+    private readonly options: { readonly full?: boolean } = {},
+  ) {
     this.specs = [...scenario.assets];
     this.graph = this.build(this.specs, '$.assets');
     this.state = new PlannerState(this.graph);
@@ -210,7 +214,7 @@ export class Simulation {
       }
       case 'evaluate': {
         // The cursor goes through JSON, as the planner service persists it.
-        const tick = evaluate(this.graph, this.state, JSON.parse(JSON.stringify(this.cursor)) as PlannerCursor, this.clock);
+        const tick = evaluate(this.graph, this.state, JSON.parse(JSON.stringify(this.cursor)) as PlannerCursor, this.clock, { full: this.options.full === true });
         this.cursor = tick.cursor;
         if (a.launch)
           for (const run of tick.runs)

@@ -5,7 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { TOPICS, decode, encode, type AnyCloudEvent, type TopicId } from '@freshet/contracts';
+import { TOPICS, decode, encode, topicConfigs, type AnyCloudEvent, type TopicId } from '@freshet/contracts';
+import { KafkaEventBus, silentBusLogger } from '@freshet/messaging';
+import { PLANNER_CURSOR_NAME, PrefixedEventBus } from '@freshet/runtime';
+import { createPostgresEventLog, type EventLog } from '@freshet/storage';
 import { createTestDatabase, kafkaBrokers, redisUrl, uniqueName, type TestDatabase } from '@freshet/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -70,11 +73,19 @@ export class E2eStack {
   readonly failDir = this.dir;
   readonly processes: ServiceProcess[] = [];
   private database?: TestDatabase;
+  private log?: EventLog;
 
   constructor(private readonly options: StackOptions = {}) {}
 
+  /** A database of its own, and every topic under this stack's prefix (services would create them too). */
   async init(): Promise<void> {
     this.database = await createTestDatabase('freshet_e2e');
+    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'e2e-setup', logger: silentBusLogger });
+    try {
+      await new PrefixedEventBus(bus, this.topicPrefix).ensureTopics(topicConfigs());
+    } finally {
+      await bus.close();
+    }
   }
 
   get databaseUrl(): string {
@@ -121,6 +132,28 @@ export class E2eStack {
     return service;
   }
 
+  /** The stack's event log, read directly (the test's view of Postgres). */
+  async eventLog(): Promise<EventLog> {
+    this.log ??= await createPostgresEventLog({ url: this.databaseUrl, poolSize: 2 });
+    return this.log;
+  }
+
+  /**
+   * True when the planner has seen every record, no run is in flight and the outbox is empty:
+   * after that, nothing happens until the next event or deadline.
+   */
+  async settled(): Promise<boolean> {
+    const log = await this.eventLog();
+    const [latest, cursor, pending, inFlight] = await Promise.all([
+      log.latestStorageId(),
+      log.loadCursor(PLANNER_CURSOR_NAME),
+      log.pendingOutboxCount(),
+      log.runsByStatus(['requested', 'started']),
+    ]);
+    const seen = (cursor?.value as { lastStorageId?: number } | undefined)?.lastStorageId ?? 0;
+    return pending === 0 && inFlight.length === 0 && seen >= latest;
+  }
+
   /** Lines the fixture computes wrote. */
   journal(): JournalLine[] {
     if (!existsSync(this.journalFile)) return [];
@@ -137,6 +170,7 @@ export class E2eStack {
 
   async dispose(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.stop('SIGKILL')));
+    await this.log?.close().catch(() => undefined);
     await this.database?.drop().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }

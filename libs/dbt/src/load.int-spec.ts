@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAssetSpecs } from '@freshet/domain';
 import { copyShopProject, DBT_SHOP_MANIFEST, ensureDbt, ENSURE_DBT_TIMEOUT_MS, plannerSpecs, type DbtProjectCopy } from '@freshet/testing';
-import { buildProjectGraph, dbtAssets, DbtError, loadDbtProject, readManifest } from '@freshet/dbt';
+import { buildProjectGraph, dbtAssets, loadDbtProject, readManifest, type DbtError } from '@freshet/dbt';
 
 const DBT_TEST_TIMEOUT_MS = 120_000;
 

@@ -74,6 +74,16 @@ export function decodeCursor(value: unknown): PlannerCursor {
  * partitions definition changed (they are treated as never handled).
  */
 export function alignCursor(cursor: PlannerCursor, graph: AssetGraph): PlannerCursor {
+  // Most ticks change nothing here: check before copying.
+  let aligned = true;
+  for (const key in cursor.assets) {
+    const node = graph.get(key);
+    if (!node || cursor.assets[key]?.partitionsFingerprint !== node.partitionsFingerprint) {
+      aligned = false;
+      break;
+    }
+  }
+  if (aligned) return cursor;
   const assets: Record<string, AssetCursor> = {};
   for (const [key, a] of Object.entries(cursor.assets)) {
     const node = graph.get(key);

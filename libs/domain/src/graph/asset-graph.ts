@@ -63,11 +63,24 @@ export interface GraphOptions {
 export class AssetGraph {
   /** Nodes in topological order: by rank, then key. `nodes[i].index === i`. */
   readonly nodes: readonly AssetNode[];
+  /** Evaluation units (an asset, or a non-subsettable multi-asset) in topological order. */
+  readonly units: readonly (readonly AssetNode[])[];
+  /** Assets with a freshness policy of their own. */
+  readonly withPolicy: readonly AssetNode[];
   private readonly byKey: ReadonlyMap<string, AssetNode>;
 
   constructor(nodes: readonly AssetNode[]) {
     this.nodes = nodes;
     this.byKey = new Map(nodes.map((n) => [n.key, n]));
+    const seen = new Uint8Array(nodes.length);
+    const units: AssetNode[][] = [];
+    for (const n of nodes) {
+      if (seen[n.index]) continue;
+      for (const j of n.unit) seen[j] = 1;
+      units.push(n.unit.map((j) => nodes[j] as AssetNode));
+    }
+    this.units = units;
+    this.withPolicy = nodes.filter((n) => n.freshness !== null);
   }
 
   get(key: string): AssetNode | undefined {

@@ -41,11 +41,13 @@ export interface UpstreamResult {
   readonly nonexistent: readonly string[];
 }
 
+const FROM_UNPARTITIONED: UpstreamResult = { partitions: SINGLE, nonexistent: [] };
+
 /** The parent partitions child partition `childIndex` reads through `edge`. */
 export function upstreamOf(graph: AssetGraph, edge: ParentEdge, childIndex: number, now: Instant): UpstreamResult {
   const parent = graph.node(edge.parent);
   const child = graph.node(edge.child);
-  if (!parent.partitions) return { partitions: SINGLE, nonexistent: [] };
+  if (!parent.partitions) return FROM_UNPARTITIONED;
   if (!child.partitions || !edge.mapping) {
     if (edge.mappingSpec?.kind === 'last') {
       const last = lastPartition(parent, now);
@@ -80,6 +82,17 @@ export function downstreamOf(graph: AssetGraph, edge: ParentEdge, parentSet: Ind
   }
   const down = edge.mapping.downstreamOf(fromIndexSet(parent.partitions, parentSet), parent.partitions, child.partitions, now);
   return toIndexSet(down).intersect(existing);
+}
+
+/** Both sides partitioned the same way, each child partition reading the same parent partition. */
+export function isIdentityEdge(graph: AssetGraph, edge: ParentEdge): boolean {
+  const parent = graph.node(edge.parent);
+  const child = graph.node(edge.child);
+  if (!parent.partitions || !child.partitions || edge.isSelf) return false;
+  if (parent.partitionsFingerprint !== child.partitionsFingerprint) return false;
+  const m = edge.mappingSpec;
+  if (!m || m.kind === 'identity') return true;
+  return m.kind === 'timeWindow' && (m.startOffset ?? 0) === 0 && (m.endOffset ?? 0) === 0;
 }
 
 /**

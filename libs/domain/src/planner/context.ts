@@ -5,7 +5,7 @@ import { IndexSet } from '../collections/index-set';
 import type { AssetCursor, PlannerCursor } from '../cursor/cursor';
 import { currentDataTime } from '../data-time/data-time';
 import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
-import { downstreamOf, existingPartitions, sameRunEligible, upstreamOf } from '../graph/partition-edges';
+import { downstreamOf, existingPartitions, isIdentityEdge, sameRunEligible, upstreamOf } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
 import type { AssetHistory, MaterializationEntry, ObservationEntry } from '../state/asset-history';
 import type { PlannerState } from '../state/planner-state';
@@ -24,7 +24,7 @@ export class TickContext {
   readonly requested = new Map<number, IndexSet>();
   /** Expected data time of requested unpartitioned assets once their run completes (§2.6). */
   readonly expected = new Map<number, Instant | null>();
-  private readonly outdatedMemo = new Map<string, readonly string[]>();
+  private readonly outdatedMemo = new Map<number, readonly string[]>();
   private readonly currentDataTimeMemo = new Map<number, Instant | null>();
   private readonly existingMemo = new Map<number, IndexSet>();
   private readonly triggerMemo = new Map<number, readonly ParentTrigger[]>();
@@ -46,7 +46,7 @@ export class TickContext {
   }
 
   history(node: AssetNode): AssetHistory {
-    return this.state.historyOf(node.key);
+    return this.state.historyAt(node.index);
   }
 
   existing(node: AssetNode): IndexSet {
@@ -76,6 +76,7 @@ export class TickContext {
   parentRequestedSameRun(edge: ParentEdge, childIndex: number): boolean {
     const req = this.requested.get(edge.parent);
     if (!req || req.isEmpty() || !sameRunEligible(this.graph, edge)) return false;
+    if (!this.graph.node(edge.parent).partitions) return req.has(0);
     return !upstreamOf(this.graph, edge, childIndex, this.now).partitions.intersect(req).isEmpty();
   }
 
@@ -83,6 +84,7 @@ export class TickContext {
   parentRequestedAnyRun(edge: ParentEdge, childIndex: number): boolean {
     const req = this.requested.get(edge.parent);
     if (!req || req.isEmpty()) return false;
+    if (!this.graph.node(edge.parent).partitions) return req.has(0);
     return !upstreamOf(this.graph, edge, childIndex, this.now).partitions.intersect(req).isEmpty();
   }
 
@@ -132,12 +134,16 @@ export class TickContext {
     for (const edge of node.parents) {
       const parent = this.graph.node(edge.parent);
       if (parent.kind === 'source') continue;
-      const updated = this.state.historyOf(parent.key).updatedSince(this.since);
+      const updated = this.state.historyAt(parent.index).updatedSince(this.since);
       if (!updated.isEmpty()) {
-        const affected = downstreamOf(this.graph, edge, updated, this.now);
-        const confirmed: number[] = [];
-        for (const c of affected.ascending()) if (this.parentHasNewData(edge, c)) confirmed.push(c);
-        if (confirmed.length > 0) out.push({ edge, partitions: IndexSet.fromIndices(confirmed), kind: 'updated' });
+        let confirmed: IndexSet;
+        if (isIdentityEdge(this.graph, edge)) confirmed = this.newDataAlongIdentity(edge, updated.intersect(this.existing(node)));
+        else {
+          const found: number[] = [];
+          for (const c of downstreamOf(this.graph, edge, updated, this.now).ascending()) if (this.parentHasNewData(edge, c)) found.push(c);
+          confirmed = IndexSet.fromIndices(found);
+        }
+        if (!confirmed.isEmpty()) out.push({ edge, partitions: confirmed, kind: 'updated' });
       }
       const req = this.requested.get(edge.parent);
       if (req && !req.isEmpty() && sameRunEligible(this.graph, edge)) {
@@ -149,7 +155,45 @@ export class TickContext {
     return out;
   }
 
-  memoOutdated(key: string, compute: () => readonly string[]): readonly string[] {
+  /** Memo by (node, partition) packed into one number. */
+  /**
+   * parentHasNewData for every partition of `updated` at once, along an edge that maps each
+   * partition to the same partition of the parent: a merge of the two assets' range maps, so a
+   * backfilled range of 50,000 partitions costs a few segments.
+   */
+  private newDataAlongIdentity(edge: ParentEdge, updated: IndexSet): IndexSet {
+    const parent = this.graph.node(edge.parent);
+    const child = this.graph.node(edge.child);
+    const ph = this.state.historyAt(parent.index);
+    const ch = this.state.historyAt(child.index);
+    const parentMap = parent.kind === 'materializable' ? ph.materializations : ph.observations;
+    const out: [number, number][] = [];
+    for (const [a, b] of updated.ranges()) {
+      for (const pe of parentMap.entriesIn(a, b)) {
+        const p: MaterializationEntry | ObservationEntry = pe.value;
+        // Observations have no run; materializations may.
+        const runId = (p as Partial<MaterializationEntry>).runId ?? null;
+        const planned = runId !== null ? this.state.run(runId)?.planned.get(child.key) : undefined;
+        const keep = (s: number, e: number): void => {
+          if (!planned) out.push([s, e]);
+          else for (const [x, y] of IndexSet.range(s, e).difference(planned).ranges()) out.push([x, y]);
+        };
+        let next = pe.start;
+        for (const ce of ch.materializations.entriesIn(pe.start, pe.end)) {
+          if (ce.start > next) keep(next, ce.start - 1);
+          const mine = ce.value;
+          const consumed = mine.inputs[parent.key]?.dataVersion ?? null;
+          if (p.storageId > mine.storageId && (p.dataVersion ?? 'INITIAL') !== consumed) keep(ce.start, ce.end);
+          next = ce.end + 1;
+        }
+        if (next <= pe.end) keep(next, pe.end);
+      }
+    }
+    return IndexSet.fromRanges(out);
+  }
+
+  memoOutdated(nodeIndex: number, partition: number, compute: () => readonly string[]): readonly string[] {
+    const key = partition * this.graph.nodes.length + nodeIndex;
     const hit = this.outdatedMemo.get(key);
     if (hit) return hit;
     const value = compute();

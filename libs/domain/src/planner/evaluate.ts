@@ -33,6 +33,7 @@ function minDefined(...values: (Instant | null | undefined)[]): Instant | null {
 
 function rootNeedsMissingCheck(ctx: TickContext, node: AssetNode): boolean {
   if (!node.isRoot || node.kind !== 'materializable' || !node.automation.materializeOn.has('missing')) return false;
+  if (!node.partitions) return ctx.history(node).materializations.get(0) === undefined && !ctx.assetCursor(node.key)?.handled;
   return !ctx.existing(node).difference(ctx.history(node).materialized()).difference(handledSet(ctx.assetCursor(node.key))).isEmpty();
 }
 
@@ -41,7 +42,7 @@ function markDirty(ctx: TickContext, all: boolean): Uint8Array {
   const dirty = new Uint8Array(graph.nodes.length);
   if (all) return dirty.fill(1);
   for (const node of graph.nodes) {
-    const h = state.historyOf(node.key);
+    const h = state.historyAt(node.index);
     if (h.lastTouchedStorageId > ctx.since) {
       dirty[node.index] = 1;
       for (const e of node.children) dirty[e.child] = 1;
@@ -90,12 +91,12 @@ function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
   const materialized = h.materialized();
   if (materialized.isEmpty()) return IndexSet.EMPTY;
   if (!node.partitions) {
-    const touched = h.lastTouchedStorageId > ctx.since || node.parents.some((e) => ctx.state.historyOf(e.parentKey).lastTouchedStorageId > ctx.since);
+    const touched = h.lastTouchedStorageId > ctx.since || node.parents.some((e) => ctx.state.historyAt(e.parent).lastTouchedStorageId > ctx.since);
     return touched ? materialized : IndexSet.EMPTY;
   }
   let scope = h.updatedSince(ctx.since);
   for (const e of node.parents) {
-    const updated = ctx.state.historyOf(e.parentKey).updatedSince(ctx.since);
+    const updated = ctx.state.historyAt(e.parent).updatedSince(ctx.since);
     if (!updated.isEmpty()) scope = scope.union(downstreamOf(ctx.graph, e, updated, ctx.now));
   }
   return scope.intersect(materialized);
@@ -115,12 +116,8 @@ export function evaluate(
 
   const outcomes: MemberOutcome[][] = [];
   const byIndex = new Map<number, MemberOutcome>();
-  const visited = new Uint8Array(graph.nodes.length);
   let evaluatedAssets = 0;
-  for (const node of graph.nodes) {
-    if (visited[node.index]) continue;
-    const members = node.unit.map((j) => graph.node(j));
-    for (const m of members) visited[m.index] = 1;
+  for (const members of graph.units) {
     if (!members.some((m) => dirty[m.index])) continue;
     evaluatedAssets += members.length;
     const unit = evaluateUnit(ctx, members);
@@ -134,7 +131,7 @@ export function evaluate(
   }
 
   // Freshness violations, as of now (before this tick's requests run).
-  const touchedSources = graph.nodes.filter((n) => n.kind === 'observableSource' && state.historyOf(n.key).lastTouchedStorageId > ctx.since);
+  const touchedSources = graph.nodes.filter((n) => n.kind === 'observableSource' && state.historyAt(n.index).lastTouchedStorageId > ctx.since);
   const sourceDescendants = new Set(graph.descendantsOf(touchedSources.map((n) => n.index)));
   const violations: Violation[] = [];
   const violationChanges: ViolationChange[] = [];
@@ -145,12 +142,22 @@ export function evaluate(
   for (const node of graph.nodes) {
     const prev = cursor.assets[node.key];
     const outcome = byIndex.get(node.index);
+    const violationDue = node.freshness !== null && (prev?.violation !== undefined || (prev?.violationWakeAt !== undefined && prev.violationWakeAt <= now) || sourceDescendants.has(node.index));
+    // Untouched this tick: the cursor entry carries over as it is.
+    if (!dirty[node.index] && !outcome && !violationDue) {
+      if (prev) {
+        assets[node.key] = prev;
+        nextWakeAt = minDefined(nextWakeAt, prev.wakeAt, prev.violationWakeAt);
+      }
+      continue;
+    }
     let next: { -readonly [K in keyof AssetCursor]: AssetCursor[K] } = { partitionsFingerprint: node.partitionsFingerprint };
 
     // Handled roots and owed work.
-    let handled = handledSet(prev);
-    if (outcome && node.isRoot) handled = handled.union(outcome.requested).union(outcome.discarded);
-    if (!handled.isEmpty()) next.handled = handled.toJSON();
+    if (outcome && node.isRoot && !(outcome.requested.isEmpty() && outcome.discarded.isEmpty())) {
+      const handled = handledSet(prev).union(outcome.requested).union(outcome.discarded);
+      next.handled = handled.toJSON();
+    } else if (prev?.handled) next.handled = prev.handled;
     const owed = outcome ? outcome.owed : prev?.owed;
     if (owed && owed.length > 0) next.owed = owed;
     if (outcome ? outcome.hits.length > 0 : prev?.recheck) next.recheck = true;
@@ -159,8 +166,7 @@ export function evaluate(
 
     // Violations: re-checked whenever data time or the deadline may have moved.
     if (node.freshness) {
-      const due = prev?.violationWakeAt !== undefined && prev.violationWakeAt <= now;
-      if (dirty[node.index] || due || prev?.violation || sourceDescendants.has(node.index)) {
+      if (dirty[node.index] || violationDue) {
         const check = checkAssetViolations(node, state, prev?.violation, now);
         violations.push(...check.current);
         violationChanges.push(...check.changes);
@@ -173,10 +179,12 @@ export function evaluate(
     }
 
     // Staleness changes of the partitions whose inputs or records moved.
-    const stale: Record<string, string> = { ...(prev?.staleness ?? {}) };
-    if (node.kind === 'materializable' && dirty[node.index]) {
+    let stale: Record<string, string> | undefined = prev?.staleness;
+    const scope = node.kind === 'materializable' && dirty[node.index] ? stalenessScope(ctx, node) : IndexSet.EMPTY;
+    if (!scope.isEmpty()) {
       const h = ctx.history(node);
-      for (const i of stalenessScope(ctx, node).ascending()) {
+      stale = { ...(prev?.staleness ?? {}) };
+      for (const i of scope.ascending()) {
         const status = stalenessOf(graph, state, node, i, now);
         const signature = stalenessSignature(status);
         const key = partitionKey(node, i);
@@ -188,7 +196,7 @@ export function evaluate(
         else stale[slot] = signature;
       }
     }
-    if (Object.keys(stale).length > 0) next.staleness = stale;
+    if (stale && Object.keys(stale).length > 0) next.staleness = stale;
 
     nextWakeAt = minDefined(nextWakeAt, next.wakeAt, next.violationWakeAt);
     if (Object.keys(next).length > 1) assets[node.key] = next;

@@ -34,6 +34,11 @@ export interface MaterializationRecord extends RecordBase {
   readonly inputs: Readonly<Record<string, InputPointer>>;
   /** Data time as computed by the worker, if it did; the planner computes its own from the inputs. */
   readonly dataTime?: Instant | null;
+  /**
+   * The record covers every partition from `partition` to this key (inclusive), with one data
+   * version: a single-run backfill of a range. Stored as one entry, however many partitions.
+   */
+  readonly partitionRangeEnd?: string;
 }
 
 export interface ObservationRecord extends RecordBase {

@@ -21,7 +21,7 @@ function parentIsNewer(ctx: TickContext, edge: ParentEdge, index: number): boole
 
 export function outdatedAncestors(ctx: TickContext, node: AssetNode, index: number): readonly string[] {
   if (node.kind !== 'materializable') return [];
-  return ctx.memoOutdated(`${node.index}:${index}`, () => {
+  return ctx.memoOutdated(node.index, index, () => {
     const result = new Set<string>();
     const notUpdated: ParentEdge[] = [];
     for (const edge of node.parents) {

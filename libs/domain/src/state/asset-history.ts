@@ -36,6 +36,7 @@ export interface AttemptEntry {
 
 /** Index used for the single partition of an unpartitioned asset. */
 export const UNPARTITIONED = 0;
+const SINGLE_INDEX = IndexSet.single(UNPARTITIONED);
 
 export class AssetHistory {
   readonly materializations = new RangeMap<MaterializationEntry>();
@@ -49,7 +50,8 @@ export class AssetHistory {
   readonly observationChanges: ObservationEntry[] = [];
   /** Storage ids and partition indices of materializations/observations, ascending by storage id. */
   private readonly updateIds: number[] = [];
-  private readonly updatePartitions: number[] = [];
+  private readonly updateFirst: number[] = [];
+  private readonly updateLast: number[] = [];
   /** The newest record of any kind touching this asset. */
   lastTouchedStorageId = 0;
   /** The newest materialization or observation. */
@@ -65,9 +67,17 @@ export class AssetHistory {
     public partitionsFingerprint: string,
   ) {}
 
-  logUpdate(storageId: number, index: number): void {
-    this.updateIds.push(storageId);
-    this.updatePartitions.push(index);
+  /** Unpartitioned assets need no update log: "updated since" is one comparison. */
+  get isUnpartitioned(): boolean {
+    return this.partitionsFingerprint === 'null';
+  }
+
+  logUpdate(storageId: number, first: number, last = first): void {
+    if (!this.isUnpartitioned) {
+      this.updateIds.push(storageId);
+      this.updateFirst.push(first);
+      this.updateLast.push(last);
+    }
     this.lastUpdateStorageId = Math.max(this.lastUpdateStorageId, storageId);
     this.materializedCache = null;
   }
@@ -75,6 +85,7 @@ export class AssetHistory {
   /** Partitions with a materialization or observation after `storageId`. */
   updatedSince(storageId: number): IndexSet {
     if (this.lastUpdateStorageId <= storageId) return IndexSet.EMPTY;
+    if (this.isUnpartitioned) return SINGLE_INDEX;
     let lo = 0;
     let hi = this.updateIds.length;
     while (lo < hi) {
@@ -82,16 +93,19 @@ export class AssetHistory {
       if ((this.updateIds[mid] as number) <= storageId) lo = mid + 1;
       else hi = mid;
     }
-    return IndexSet.fromIndices(this.updatePartitions.slice(lo));
+    const ranges: [number, number][] = [];
+    for (let i = lo; i < this.updateIds.length; i++) ranges.push([this.updateFirst[i] as number, this.updateLast[i] as number]);
+    return IndexSet.fromRanges(ranges);
   }
 
   /** Storage ids of updates after `storageId` for one partition (ascending). */
   updatesOfPartitionSince(storageId: number, index: number): number[] {
     const out: number[] = [];
+    if (this.isUnpartitioned) return this.lastUpdateStorageId > storageId ? [this.lastUpdateStorageId] : [];
     for (let i = this.updateIds.length - 1; i >= 0; i--) {
       const sid = this.updateIds[i] as number;
       if (sid <= storageId) break;
-      if (this.updatePartitions[i] === index) out.push(sid);
+      if ((this.updateFirst[i] as number) <= index && index <= (this.updateLast[i] as number)) out.push(sid);
     }
     return out.reverse();
   }
@@ -101,7 +115,8 @@ export class AssetHistory {
     let n = 0;
     while (n < this.updateIds.length && (this.updateIds[n] as number) <= storageId) n++;
     this.updateIds.splice(0, n);
-    this.updatePartitions.splice(0, n);
+    this.updateFirst.splice(0, n);
+    this.updateLast.splice(0, n);
   }
 
   materialized(): IndexSet {

@@ -42,6 +42,9 @@ export interface BackfillState {
 
 export class PlannerState {
   private readonly histories = new Map<string, AssetHistory>();
+  /** Histories by node index of the current graph (the hot path avoids string lookups). */
+  private byIndex: AssetHistory[] = [];
+  private activeRunsCache: RunState[] | null = null;
   private readonly runs = new Map<string, RunState>();
   private readonly activeRunIds = new Set<string>();
   private readonly backfills = new Map<string, BackfillState>();
@@ -51,6 +54,16 @@ export class PlannerState {
   constructor(graph: AssetGraph) {
     this.graphRef = graph;
     for (const n of graph.nodes) this.histories.set(n.key, new AssetHistory(n.key, n.partitionsFingerprint));
+    this.indexHistories();
+  }
+
+  private indexHistories(): void {
+    this.byIndex = this.graphRef.nodes.map((n) => this.histories.get(n.key) as AssetHistory);
+  }
+
+  /** History of the node at `index` in the current graph. */
+  historyAt(index: number): AssetHistory {
+    return this.byIndex[index] as AssetHistory;
   }
 
   get graph(): AssetGraph {
@@ -144,6 +157,7 @@ export class PlannerState {
         }
       h.invalidate();
     }
+    this.indexHistories();
   }
 
   history(key: string): AssetHistory | undefined {
@@ -161,8 +175,10 @@ export class PlannerState {
   }
 
   /** Unfinished runs, by planned storage id. */
-  activeRuns(): RunState[] {
-    return [...this.activeRunIds].map((id) => this.runs.get(id) as RunState).sort((a, b) => a.plannedStorageId - b.plannedStorageId);
+  activeRuns(): readonly RunState[] {
+    if (!this.activeRunsCache)
+      this.activeRunsCache = [...this.activeRunIds].map((id) => this.runs.get(id) as RunState).sort((a, b) => a.plannedStorageId - b.plannedStorageId);
+    return this.activeRunsCache;
   }
 
   /** Unfinished backfills, by requested storage id. */
@@ -201,6 +217,8 @@ export class PlannerState {
     const node = this.nodeOf(r.asset);
     const h = this.historyOf(r.asset);
     const index = this.partitionIndex(node, r.partition);
+    const last = r.partitionRangeEnd === undefined ? index : this.partitionIndex(node, r.partitionRangeEnd);
+    if (last < index) throw new InvalidRecordError(`partition range of "${r.asset}" ends before it starts`);
     const entry: MaterializationEntry = {
       storageId: r.storageId,
       timestamp: r.timestamp,
@@ -210,17 +228,27 @@ export class PlannerState {
       inputs: r.inputs,
       lineage: this.lineageOf(node, r),
     };
-    h.materializations.set(index, index, entry);
-    if (h.firstMaterialized.get(index) === undefined) h.firstMaterialized.set(index, index, r.storageId);
+    h.materializations.set(index, last, entry);
+    const range = IndexSet.range(index, last);
+    // First materializations: the gaps of [index, last] in what was materialized before.
+    let cursor = index;
+    const gaps: [number, number][] = [];
+    for (const e of h.firstMaterialized.entriesIn(index, last)) {
+      if (e.start > cursor) gaps.push([cursor, e.start - 1]);
+      cursor = e.end + 1;
+    }
+    if (cursor <= last) gaps.push([cursor, last]);
+    for (const [a, b] of gaps) h.firstMaterialized.set(a, b, r.storageId);
     if (!node.partitions) h.materializationsById.set(r.storageId, entry);
     h.lastUpdate = entry;
-    h.logUpdate(r.storageId, index);
+    h.logUpdate(r.storageId, index, last);
     h.lastTouchedStorageId = r.storageId;
     if (r.runId !== null) {
-      const attempt = h.attempts.get(index);
-      if (attempt?.runId === r.runId) h.setAttempt(index, index, { runId: r.runId, status: 'succeeded', storageId: r.storageId, timestamp: r.timestamp });
-      const run = this.runs.get(r.runId);
-      if (run) run.materialized.set(r.asset, (run.materialized.get(r.asset) ?? IndexSet.EMPTY).union(IndexSet.single(index)));
+      const runId = r.runId;
+      for (const e of [...h.attempts.entriesIn(index, last)])
+        if (e.value.runId === runId) h.setAttempt(e.start, e.end, { runId, status: 'succeeded', storageId: r.storageId, timestamp: r.timestamp });
+      const run = this.runs.get(runId);
+      if (run) run.materialized.set(r.asset, (run.materialized.get(r.asset) ?? IndexSet.EMPTY).union(range));
     }
   }
 
@@ -264,6 +292,7 @@ export class PlannerState {
       finishedStorageId: null,
     });
     this.activeRunIds.add(r.runId);
+    this.activeRunsCache = null;
     for (const [asset, set] of planned) {
       const h = this.historyOf(asset);
       for (const [a, b] of set.ranges()) h.setAttempt(a, b, { runId: r.runId, status: 'inFlight', storageId: r.storageId, timestamp: r.timestamp });
@@ -279,6 +308,7 @@ export class PlannerState {
     run.finishedAt = r.timestamp;
     run.finishedStorageId = r.storageId;
     this.activeRunIds.delete(r.runId);
+    this.activeRunsCache = null;
     // Every planned partition the run did not materialize failed, whether or not it is listed.
     for (const [asset, planned] of run.planned) {
       const h = this.historyOf(asset);

@@ -84,3 +84,14 @@ describe('fnv1a64', () => {
     expect(fnv1a64('foobar')).toBe('85944171f73967e8');
   });
 });
+
+describe('fnv1a64 against a BigInt reference', () => {
+  const reference = (text: string): string => {
+    let hash = 0xcbf29ce484222325n;
+    for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+    return hash.toString(16).padStart(16, '0');
+  };
+  it.each(['', 'a', 'orders\nparent=v1', 'é€𝄞 mixed ünïcode', 'x'.repeat(1000)])('%s', (text) => {
+    expect(fnv1a64(text)).toBe(reference(text));
+  });
+});

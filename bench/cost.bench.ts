@@ -94,6 +94,8 @@ function printRun(run: CostRun, detail: boolean): void {
   console.log(targetLine('Freshet freshness violation', `${run.freshet.totalViolationMinutes.toFixed(0)} min`, '0 min', run.freshet.totalViolationMinutes === 0));
   console.log(targetLine('Freshet materializations / lower bound', `${ratio.toFixed(2)}×`, '≤ 1.2×', ratio <= 1.2));
   console.log(targetLine('Freshet materializations / hourly cron', `${(100 * share).toFixed(0)}%`, '≤ 30%', share <= 0.3));
+  if (run.freshet.totalViolationMinutes > 0)
+    console.log('  note: Freshet misses policies here, so its counts are not savings (below the bound means it did not do the work the policies need).');
   if (!detail) {
     const late = run.warehouse.assets.filter((a) => (run.freshet.violationMinutes.get(a.key) ?? 0) > 0);
     console.log(`  Freshet late assets (violation minutes): ${late.map((a) => `${a.key} ${(run.freshet.violationMinutes.get(a.key) ?? 0).toFixed(0)}`).join(', ') || 'none'}`);

@@ -22,3 +22,4 @@ export { runDbtSubset, type DbtInvocation, type DbtRunCommand, type RunSubsetOpt
 export { assetOutcomes, readRunResults, type AssetOutcome, type DbtNodeResult, type DbtRunResults } from './run/run-results';
 export { parseDbtLogLine, type DbtLogLine } from './run/dbt-process';
 export { sourceObserver, sourceFreshnessStatus, observeIntervalSeconds, type SourceFreshnessStatus } from './observe/observe-source';
+export { dbtCodeLocation, findDbtProject, type DbtCodeLocation, type DbtCodeLocationOptions } from './dbt-code-location';

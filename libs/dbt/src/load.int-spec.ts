@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAssetSpecs } from '@freshet/domain';
 import { copyShopProject, DBT_SHOP_MANIFEST, ensureDbt, ENSURE_DBT_TIMEOUT_MS, plannerSpecs, type DbtProjectCopy } from '@freshet/testing';
-import { buildProjectGraph, dbtAssets, loadDbtProject, readManifest, type DbtError } from '@freshet/dbt';
+import { buildProjectGraph, dbtAssets, dbtCodeLocation, findDbtProject, loadDbtProject, readManifest, type DbtError } from '@freshet/dbt';
 
 const DBT_TEST_TIMEOUT_MS = 120_000;
 
@@ -73,5 +73,17 @@ describe('dbt: loading a project', () => {
     } finally {
       bad.remove();
     }
+  }, DBT_TEST_TIMEOUT_MS);
+
+  it('builds a whole code location from the project folder alone (what `freshet dev path/to/dbt_project` uses)', () => {
+    expect(findDbtProject(project.projectDir)).toBe(project.projectDir);
+    expect(findDbtProject(join(project.projectDir, 'dbt_project.yml'))).toBe(project.projectDir);
+    expect(findDbtProject(join(project.projectDir, 'models'))).toBeNull();
+    const { location } = dbtCodeLocation(project.projectDir, { env: { FRESHET_DBT: dbt } });
+    expect(location.name).toBe('shop');
+    expect(location.assets.map((a) => a.spec.key)).toContain('marts/customers');
+    expect(location.multiAssets.map((m) => m.name)).toEqual(['dbt_shop']);
+    expect(location.sources.map((s) => s.spec.key)).toEqual(['shop_app/payments']);
+    expect(Object.keys(location.resources)).toEqual(['warehouse']);
   }, DBT_TEST_TIMEOUT_MS);
 });

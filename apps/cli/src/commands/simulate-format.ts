@@ -27,7 +27,7 @@ export function formatStep(r: EvaluateStepResult): string {
 }
 
 export function formatScenarioHeader(file: string, name: string): string {
-  return `${name} (${file})`;
+  return `\n${name} (${file})`;
 }
 
 export function formatTotals(results: readonly ScenarioResult[]): string {

@@ -29,10 +29,14 @@ function load(file: string): unknown {
   }
 }
 
+type StepCallback = (scenarioName: string, r: Parameters<NonNullable<Parameters<typeof runScenario>[1]>>[0]) => void;
+
 /** Runs one file; throws MalformedScenarioFileError for a file that is not a valid scenario. */
-export function simulateFile(file: string, onStep?: Parameters<typeof runScenario>[1]): ScenarioResult {
+export function simulateFile(file: string, onStep?: StepCallback, onStart?: (scenarioName: string) => void): ScenarioResult {
   try {
-    return runScenario(parseScenario(load(file)), onStep);
+    const scenario = parseScenario(load(file));
+    onStart?.(scenario.name);
+    return runScenario(scenario, (r) => onStep?.(scenario.name, r));
   } catch (error) {
     if (error instanceof InvalidScenarioError || error instanceof InvalidSpecsError)
       throw new MalformedScenarioFileError(file, `malformed scenario\n${error.problems.map((p) => `  at ${p.path}: ${p.message}`).join('\n')}`);
@@ -49,21 +53,20 @@ export function runSimulate(files: readonly string[], json: boolean, out: Simula
   const results: ScenarioResult[] = [];
   let malformed = false;
   for (const file of files) {
-    let name = file;
     try {
-      if (!json) out.write('');
-      const result = simulateFile(file, (r) => {
-        if (json) out.write(JSON.stringify(stepJson(name, r)));
-        else out.write(formatStep(r));
-      });
-      name = result.name;
+      const result = simulateFile(
+        file,
+        (name, r) => out.write(json ? JSON.stringify(stepJson(name, r)) : formatStep(r)),
+        (name) => {
+          if (!json) out.write(formatScenarioHeader(file, name));
+        },
+      );
       results.push(result);
     } catch (error) {
       if (!(error instanceof MalformedScenarioFileError)) throw error;
       malformed = true;
       out.error(error.message);
     }
-    if (!json && results.length > 0) out.write(`  ^ ${formatScenarioHeader(file, results[results.length - 1]?.name ?? name)}`);
   }
   out.write(formatTotals(results));
   if (malformed) return 2;

@@ -34,7 +34,13 @@ export class IndexSet {
   }
 
   static single(index: number): IndexSet {
-    return new IndexSet([[index, index]]);
+    // Index 0 is every unpartitioned asset's only partition: share one instance.
+    return index === 0 ? ZERO : new IndexSet([[index, index]]);
+  }
+
+  /** Both sets are one range each: [a0, a1] and [b0, b1]. */
+  private static oneRange(a: IndexSet, b: IndexSet): boolean {
+    return a.rangesSorted.length === 1 && b.rangesSorted.length === 1;
   }
 
   static range(first: number, last: number): IndexSet {
@@ -88,12 +94,26 @@ export class IndexSet {
   }
 
   union(other: IndexSet): IndexSet {
-    if (other.isEmpty()) return this;
+    if (other.isEmpty() || other === this) return this;
     if (this.isEmpty()) return other;
+    if (IndexSet.oneRange(this, other)) {
+      const [a0, a1] = this.rangesSorted[0] as IndexRange;
+      const [b0, b1] = other.rangesSorted[0] as IndexRange;
+      if (a0 <= b0 && b1 <= a1) return this;
+      if (b0 <= a0 && a1 <= b1) return other;
+    }
     return IndexSet.fromRanges([...this.rangesSorted, ...other.rangesSorted]);
   }
 
   intersect(other: IndexSet): IndexSet {
+    if (other === this) return this;
+    if (this.isEmpty() || other.isEmpty()) return IndexSet.EMPTY;
+    if (IndexSet.oneRange(this, other)) {
+      const [a0, a1] = this.rangesSorted[0] as IndexRange;
+      const [b0, b1] = other.rangesSorted[0] as IndexRange;
+      if (b0 <= a0 && a1 <= b1) return this;
+      if (a0 <= b0 && b1 <= a1) return other;
+    }
     const out: [number, number][] = [];
     let i = 0;
     let j = 0;
@@ -113,6 +133,13 @@ export class IndexSet {
 
   difference(other: IndexSet): IndexSet {
     if (other.isEmpty() || this.isEmpty()) return this;
+    if (other === this) return IndexSet.EMPTY;
+    if (IndexSet.oneRange(this, other)) {
+      const [a0, a1] = this.rangesSorted[0] as IndexRange;
+      const [b0, b1] = other.rangesSorted[0] as IndexRange;
+      if (b0 <= a0 && a1 <= b1) return IndexSet.EMPTY;
+      if (b1 < a0 || a1 < b0) return this;
+    }
     const out: [number, number][] = [];
     let j = 0;
     const b = other.rangesSorted;
@@ -181,3 +208,5 @@ export class IndexSet {
     return this.rangesSorted.map(([a, b]) => [a, b] as const);
   }
 }
+
+const ZERO: IndexSet = IndexSet.range(0, 0);

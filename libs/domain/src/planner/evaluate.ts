@@ -24,6 +24,12 @@ export interface EvaluateOptions {
 }
 
 const MINUTE_MS = 60_000;
+/**
+ * Staleness is re-evaluated for at most this many partitions of an asset per tick, newest first:
+ * a cold start or a backfill of 50,000 partitions must not stall the tick. The rest are reported
+ * when they are touched again (`freshet status` computes any partition on demand).
+ */
+const MAX_STALENESS_PARTITIONS_PER_TICK = 100;
 
 function minDefined(...values: (Instant | null | undefined)[]): Instant | null {
   let out: Instant | null = null;
@@ -99,7 +105,7 @@ function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
     const updated = ctx.state.historyAt(e.parent).updatedSince(ctx.since);
     if (!updated.isEmpty()) scope = scope.union(downstreamOf(ctx.graph, e, updated, ctx.now));
   }
-  return scope.intersect(materialized);
+  return scope.intersect(materialized).takeNewest(MAX_STALENESS_PARTITIONS_PER_TICK).taken;
 }
 
 export function evaluate(

@@ -19,6 +19,9 @@ import type { Instant } from '../partitions/types';
 import { AssetHistory, UNPARTITIONED, type MaterializationEntry } from './asset-history';
 import { EMPTY_LINEAGE, MISSING_LINEAGE, mergeLineages, rootLineage, type Lineage } from './lineage';
 
+/** Older materializations kept per unpartitioned asset for input pointers that lag behind. */
+const KEPT_UNPARTITIONED_RECORDS = 32;
+
 export interface RunState {
   readonly runId: string;
   readonly codeLocation: string;
@@ -160,6 +163,14 @@ export class PlannerState {
     this.indexHistories();
   }
 
+  /**
+   * Forgets update-log entries at or below `storageId`. The planner service calls it with the
+   * last storage id of a persisted cursor: no tick asks "updated since" about older positions.
+   */
+  compact(storageId: number): void {
+    for (const h of this.histories.values()) h.compactUpdateLog(storageId);
+  }
+
   history(key: string): AssetHistory | undefined {
     return this.histories.get(key);
   }
@@ -239,7 +250,14 @@ export class PlannerState {
     }
     if (cursor <= last) gaps.push([cursor, last]);
     for (const [a, b] of gaps) h.firstMaterialized.set(a, b, r.storageId);
-    if (!node.partitions) h.materializationsById.set(r.storageId, entry);
+    if (!node.partitions) {
+      h.materializationsById.set(r.storageId, entry);
+      // Pointers name the parent's latest records; older ones are rarely consumed, keep a few.
+      if (h.materializationsById.size > KEPT_UNPARTITIONED_RECORDS) {
+        const oldest = h.materializationsById.keys().next().value;
+        if (oldest !== undefined) h.materializationsById.delete(oldest);
+      }
+    }
     h.lastUpdate = entry;
     h.logUpdate(r.storageId, index, last);
     h.lastTouchedStorageId = r.storageId;

@@ -2,7 +2,7 @@
 // table (the fixture project's dbt source), plus a private copy of the fixture project pointed at it.
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../infra/endpoints';
-import { copyShopProject, ensureDbt, shopProfileEnv, type DbtProjectCopy } from './index';
+import { copyShopProject, ensureDbt, shopProfileEnv, type DbtProjectCopy } from './fixture-project';
 
 export interface ShopPayment {
   readonly id: number;

@@ -5,6 +5,7 @@ import {
   evaluate,
   PlannerState,
   type AssetGraph,
+  type AutomationSpec,
   type InputPointer,
   type Instant,
   type MaterializeReason,
@@ -15,7 +16,7 @@ import {
 import { RecordLog } from '../lib/record-log';
 import type { Executor, Strategy } from './executor';
 import { HOUR } from './trace';
-import { warehouseSpecs, type Warehouse } from './warehouse';
+import { warehouseSpecs, type Warehouse, type WarehouseAsset } from './warehouse';
 
 /**
  * Freshet: the planner's own `evaluate` (as the planner service runs it: the state is fed every
@@ -25,7 +26,7 @@ import { warehouseSpecs, type Warehouse } from './warehouse';
  * input pointers read when the step started, when the step completes; runPlanned/runFinished).
  */
 export class FreshetStrategy implements Strategy {
-  readonly name = 'Freshet';
+  readonly name: string = 'Freshet';
   readonly graph: AssetGraph;
   readonly state: PlannerState;
   private readonly log: RecordLog;
@@ -41,8 +42,9 @@ export class FreshetStrategy implements Strategy {
   /** Called with every tick's result (for diagnosis). */
   onTick: ((t: Instant, tick: TickResult) => void) | null = null;
 
-  constructor(warehouse: Warehouse) {
-    this.graph = buildAssetGraph(warehouseSpecs(warehouse), { defaultAutomation: 'reconcile' });
+  constructor(warehouse: Warehouse, automation?: (a: WarehouseAsset) => AutomationSpec | undefined, label?: string) {
+    if (label) this.name = label;
+    this.graph = buildAssetGraph(warehouseSpecs(warehouse, automation), { defaultAutomation: 'reconcile' });
     this.state = new PlannerState(this.graph);
     this.log = new RecordLog(this.state);
   }

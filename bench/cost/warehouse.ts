@@ -3,7 +3,7 @@
 // a mix of freshness policies (30 minutes to a daily 9:00 cron) on the marts and a few
 // intermediates. Seeded, so every run simulates the same warehouse.
 
-import type { AssetSpec, FreshnessPolicySpec } from '@freshet/domain';
+import type { AssetSpec, AutomationSpec, FreshnessPolicySpec } from '@freshet/domain';
 import { Prng } from '../lib/prng';
 import { makeTimeline, MINUTE, type SourceCadence, type SourceTimeline } from './trace';
 
@@ -117,10 +117,16 @@ export function makeWarehouse(o: WarehouseOptions): Warehouse {
   return { sources, assets, from: o.from, to: o.to };
 }
 
-/** The warehouse as asset specs for the planner (sources are observable; default automation). */
-export function warehouseSpecs(w: Warehouse): AssetSpec[] {
+/**
+ * The warehouse as asset specs for the planner (sources are observable). Assets get the default
+ * automation (`reconcile`) unless `automation` gives one for the asset (used for diagnosis).
+ */
+export function warehouseSpecs(w: Warehouse, automation?: (a: WarehouseAsset) => AutomationSpec | undefined): AssetSpec[] {
   return [
     ...w.sources.map((s): AssetSpec => ({ key: s.key, kind: 'observableSource' })),
-    ...w.assets.map((a): AssetSpec => ({ key: a.key, codeVersion: '1', deps: a.deps, ...(a.freshness ? { freshness: a.freshness } : {}) })),
+    ...w.assets.map((a): AssetSpec => {
+      const auto = automation?.(a);
+      return { key: a.key, codeVersion: '1', deps: a.deps, ...(a.freshness ? { freshness: a.freshness } : {}), ...(auto ? { automation: auto } : {}) };
+    }),
   ];
 }

@@ -8,6 +8,7 @@ import { backfillPending } from './backfill';
 import type { SkipHit } from './rule';
 
 export const backfillInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+  if (ctx.state.activeBackfills().length === 0) return [];
   const hits: SkipHit[] = [];
   let covered = IndexSet.EMPTY;
   for (const b of ctx.state.activeBackfills()) {

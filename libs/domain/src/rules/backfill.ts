@@ -19,6 +19,7 @@ export function backfillPending(ctx: TickContext, backfill: BackfillState, node:
 }
 
 export function backfillHits(ctx: TickContext, node: AssetNode): Hit[] {
+  if (ctx.state.activeBackfills().length === 0) return [];
   const hits: Hit[] = [];
   for (const b of ctx.state.activeBackfills()) {
     // Partitions already launched are the backfill's runs in flight, not new requests.

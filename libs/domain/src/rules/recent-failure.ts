@@ -15,6 +15,7 @@ const FRESH_TRIGGERS: ReadonlySet<MaterializeReason> = new Set(['freshness', 'do
 
 export const recentFailure = (ctx: TickContext, node: AssetNode, candidates: IndexSet, hits: readonly Hit[]): SkipHit[] => {
   const h = ctx.history(node);
+  if (!node.partitions && h.attempts.get(0)?.status !== 'failed') return [];
   const failedSet = h.attempts.filter(candidates, (a) => a.status === 'failed');
   if (failedSet.isEmpty()) return [];
   const retry = node.automation.retryAfterFailureMinutes;

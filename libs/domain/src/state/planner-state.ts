@@ -48,6 +48,7 @@ export class PlannerState {
   /** Histories by node index of the current graph (the hot path avoids string lookups). */
   private byIndex: AssetHistory[] = [];
   private activeRunsCache: RunState[] | null = null;
+  private activeBackfillsCache: BackfillState[] | null = null;
   private readonly runs = new Map<string, RunState>();
   private readonly activeRunIds = new Set<string>();
   private readonly backfills = new Map<string, BackfillState>();
@@ -117,6 +118,7 @@ export class PlannerState {
         const b = this.backfills.get(record.backfillId);
         if (b) {
           b.finished = true;
+          this.activeBackfillsCache = null;
           for (const k of b.targets.keys()) this.historyOf(k).lastTouchedStorageId = record.storageId;
         }
         break;
@@ -193,8 +195,10 @@ export class PlannerState {
   }
 
   /** Unfinished backfills, by requested storage id. */
-  activeBackfills(): BackfillState[] {
-    return [...this.backfills.values()].filter((b) => !b.finished).sort((a, b) => a.requestedStorageId - b.requestedStorageId);
+  activeBackfills(): readonly BackfillState[] {
+    if (!this.activeBackfillsCache)
+      this.activeBackfillsCache = [...this.backfills.values()].filter((b) => !b.finished).sort((a, b) => a.requestedStorageId - b.requestedStorageId);
+    return this.activeBackfillsCache;
   }
 
   backfill(id: string): BackfillState | undefined {
@@ -341,6 +345,7 @@ export class PlannerState {
   private applyBackfillRequested(r: BackfillRequestedRecord): void {
     const targets = this.groupByAsset(r.assetPartitions);
     this.backfills.set(r.backfillId, { backfillId: r.backfillId, requestedStorageId: r.storageId, targets, finished: false });
+    this.activeBackfillsCache = null;
     for (const k of targets.keys()) this.historyOf(k).lastTouchedStorageId = r.storageId;
   }
 

@@ -34,7 +34,7 @@ describe('a source change from an outside producer', () => {
     try {
       await waitFor(() => ['a', 'b', 'c', 'd'].every((asset) => materialized(asset) >= 1), { timeoutMs: 45_000, description: 'a, b, c and d to be materialized' });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n${stack.logs()}`);
+      throw new Error(`${(error as Error).message}\n${await stack.diagnose()}`);
     }
     const ends = stack.journal().filter((line) => line.event === 'end');
     const order = ends.map((line) => line.asset).filter((asset) => ['a', 'b', 'c'].includes(asset));

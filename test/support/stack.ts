@@ -163,6 +163,19 @@ export class E2eStack {
       .map((line) => JSON.parse(line) as JournalLine);
   }
 
+  /** What a failing test prints: the event log's records, the journal and every process's output. */
+  async diagnose(): Promise<string> {
+    let records = '';
+    try {
+      const log = await this.eventLog();
+      const all = await log.readSince(0, 2000);
+      records = all.map((r) => `${r.storageId} ${r.type} ${r.assetKey ?? ''}${r.partitionKey ? `[${r.partitionKey}]` : ''} ${r.runId ?? ''}`).join('\n');
+    } catch (error) {
+      records = `(event log unreadable: ${String(error)})`;
+    }
+    return `event log:\n${records}\njournal:\n${JSON.stringify(this.journal())}\n${this.logs()}`;
+  }
+
   /** Output of every process, for a failing test's message. */
   logs(): string {
     return this.processes.map((p) => `----- ${p.name} (pid ${p.pid})\n${p.text().slice(-6000)}`).join('\n');
@@ -208,9 +221,10 @@ export class TopicRecorder {
     await consumer.subscribe({ topics: topics.map((id) => `${prefix}${TOPICS[id].name}`), fromBeginning: true });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: ({ topic, message }) => {
         const result = decode(message.value ?? Buffer.alloc(0));
         if (result.ok) recorder.received.push({ topic: topic.slice(prefix.length), event: result.event, receivedAt: Date.now() });
+        return Promise.resolve();
       },
     });
     await joined;

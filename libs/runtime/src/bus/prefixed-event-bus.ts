@@ -1,4 +1,4 @@
-// An EventBus that prepends a prefix to every topic on the way out and strips it from deliveries
+// An EventBus that prepends a prefix to every topic (and consumer group) on the way out and strips it from deliveries
 // on the way in. Services and their `@EventPattern(TOPICS.x.name)` handlers keep using the contract
 // names; the prefix isolates deployments (and tests) sharing one Kafka cluster.
 import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, TopicConfig } from '@freshet/messaging';
@@ -17,9 +17,11 @@ export class PrefixedEventBus implements EventBus {
     const subscription = await this.inner.subscribe({
       ...options,
       topics: options.topics.map((topic) => this.prefix + topic),
+      // Groups too: two deployments sharing a cluster must never share a consumer group.
+      group: this.prefix + options.group,
       handle: (delivery: Delivery) => options.handle(this.unprefixed(delivery)),
     });
-    return { group: subscription.group, topics: [...options.topics], close: () => subscription.close() };
+    return { group: options.group, topics: [...options.topics], close: () => subscription.close() };
   }
 
   ensureTopics(topics: readonly TopicConfig[]): Promise<void> {

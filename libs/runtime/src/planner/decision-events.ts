@@ -86,7 +86,7 @@ export function decisionWrites(tick: TickResult, ctx: DecisionContext): Decision
       type: RecordTypes.request,
       runId,
       occurredAt: ctx.now,
-      payload: data as unknown as JsonValue,
+      payload: data,
       plannedAssetPartitions: run.assetPartitions.map((ap) => ({ assetKey: ap.asset, partitionKey: ap.partition })),
     });
     const first = run.assetPartitions[0]?.asset ?? runId;
@@ -149,7 +149,7 @@ export function decisionWrites(tick: TickResult, ctx: DecisionContext): Decision
         skipped: tick.skipped.map((s) => ({ asset: s.asset, partitions: s.partitions === null ? null : [...s.partitions], reasons: [...s.reasons], sentence: s.sentence })),
         discarded: tick.discarded.map((d) => ({ asset: d.asset, sentence: d.sentence })),
         violations: tick.violationChanges.map((v) => ({ kind: v.kind, asset: v.asset, partition: v.partition })),
-      } as unknown as JsonValue,
+      },
     });
   }
   return { records, outbox, runIds };

@@ -84,6 +84,8 @@ export class PlannerCore {
   private graph: AssetGraph | null = null;
   private state: PlannerState | null = null;
   private appliedUpTo = 0;
+  /** Definitions records up to here were read by the rebuild's first pass. */
+  private definitionsReadUpTo = 0;
   private cursor: PlannerCursor = emptyCursor();
   private cursorVersion = 0;
   private persistedCursorJson = '';
@@ -214,6 +216,24 @@ export class PlannerCore {
     this.appliedUpTo = 0;
     this.storageIdByEventId.clear();
     const started = this.now();
+    // Definitions first: the state is always the whole log read under the latest graph, so
+    // events that arrived before their asset was defined still count.
+    const followUps: NewRecord[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await this.deps.eventLog.readSince(after, READ_PAGE, { types: [RecordTypes.definitions] });
+      if (page.length === 0) break;
+      for (const record of page) {
+        this.absorbDefinitions(record, followUps);
+        after = record.storageId;
+      }
+    }
+    this.definitionsReadUpTo = after;
+    if (followUps.length > 0) await this.deps.eventLog.append(followUps);
+    if (this.graph) {
+      this.state = new PlannerState(this.graph);
+      void this.publishGraph();
+    }
     const applied = await this.catchUp();
     const stored = await this.deps.eventLog.loadCursor(PLANNER_CURSOR_NAME);
     this.cursor = stored ? decodeCursor(stored.value) : emptyCursor();
@@ -232,7 +252,11 @@ export class PlannerCore {
       const followUps: NewRecord[] = [];
       const touched = new Map<string, EventRecord>();
       for (const record of records) {
-        this.applyRecord(record, followUps);
+        if (record.type === RecordTypes.definitions) {
+          if (record.storageId > this.definitionsReadUpTo && this.absorbDefinitions(record, followUps)) await this.reapplyBefore(record.storageId);
+        } else {
+          this.applyRecord(record);
+        }
         if (record.type === RecordTypes.materialization || record.type === RecordTypes.observation) {
           touched.set(JSON.stringify([record.assetKey, record.partitionKey]), record);
         }
@@ -244,12 +268,23 @@ export class PlannerCore {
     }
   }
 
-  private applyRecord(record: EventRecord, followUps: NewRecord[]): void {
-    if (record.type === RecordTypes.materialization) this.storageIdByEventId.set(record.eventId, record.storageId);
-    if (record.type === RecordTypes.definitions) {
-      this.applyDefinitions(record, followUps);
-      return;
+  /** The graph changed: a fresh state, fed every record before `storageId` under the new graph. */
+  private async reapplyBefore(storageId: number): Promise<void> {
+    if (!this.graph) return;
+    this.state = new PlannerState(this.graph);
+    this.storageIdByEventId.clear();
+    let after = 0;
+    for (;;) {
+      const page = await this.deps.eventLog.readSince(after, READ_PAGE);
+      const before = page.filter((record) => record.storageId < storageId);
+      for (const record of before) if (record.type !== RecordTypes.definitions) this.applyRecord(record);
+      if (before.length < page.length || page.length === 0) return;
+      after = (page[page.length - 1] as EventRecord).storageId;
     }
+  }
+
+  private applyRecord(record: EventRecord): void {
+    if (record.type === RecordTypes.materialization) this.storageIdByEventId.set(record.eventId, record.storageId);
     if (!this.graph || !this.state) return;
     const planned = plannerRecordOf(record, this.graph, this.state, (id) => this.storageIdByEventId.get(id) ?? null);
     if (!planned) return;
@@ -260,20 +295,20 @@ export class PlannerCore {
     }
   }
 
-  private applyDefinitions(record: EventRecord, followUps: NewRecord[]): void {
+  /** Takes a location's new definitions into the book; true when the graph changed. */
+  private absorbDefinitions(record: EventRecord, followUps: NewRecord[]): boolean {
     const payload = record.payload as unknown as DefinitionsV1;
     let graph: AssetGraph;
     try {
       graph = this.book.graphWith(payload);
     } catch (error) {
       this.deps.logger.error(`planner: definitions of ${payload.codeLocation} (record ${record.storageId}) rejected: ${describe(error)}`);
-      return;
+      return false;
     }
     const diff = this.book.diff(payload);
     this.book.apply(payload);
+    const first = this.graph === null;
     this.graph = graph;
-    if (this.state) this.state.rebind(graph);
-    else this.state = new PlannerState(graph);
     this.fullNextTick = true;
     // Follow-ups get their own storage ids after this record; deterministic ids make a replay
     // that re-derives them a no-op.
@@ -294,7 +329,9 @@ export class PlannerCore {
         payload: { asset: change.asset, codeVersion: change.codeVersion },
       });
     }
-    void this.publishGraph();
+    const changed = first || diff.changed.length > 0;
+    if (changed) void this.publishGraph();
+    return changed;
   }
 
   private async publishGraph(): Promise<void> {

@@ -25,15 +25,16 @@ describe('dbt: loading a project', () => {
     expect(first.parsed).toBe(true);
     expect(first.manifestPath).toBe(join(project.projectDir, 'target', 'manifest.json'));
     expect(loadDbtProject(options()).parsed).toBe(false);
+    // The environment is part of what dbt parses with.
+    expect(loadDbtProject({ ...options(), env: { FRESHET_DBT_DBNAME: 'elsewhere' } }).parsed).toBe(true);
     const model = join(project.projectDir, 'models/marts/customer_directory.sql');
     writeFileSync(model, `${readFileSync(model, 'utf8')}-- edited\n`);
     expect(loadDbtProject(options()).parsed).toBe(true);
-    // The environment is part of what dbt parses with.
-    expect(loadDbtProject({ ...options(), env: { FRESHET_DBT_DBNAME: 'elsewhere' } }).parsed).toBe(true);
   }, DBT_TEST_TIMEOUT_MS);
 
   it('yields the assets, edges, code versions and policies of the committed manifest, valid for the planner', () => {
     const loaded = dbtAssets(options());
+    expect(loaded.parsed).toBe(false);
     const committed = buildProjectGraph(readManifest(JSON.parse(readFileSync(DBT_SHOP_MANIFEST, 'utf8'))));
     const shape = (assets: typeof committed.assets) => assets.map((a) => ({ key: a.key, deps: a.deps, codeVersion: a.codeVersion, freshness: a.spec.freshness, automation: a.spec.automation }));
     // If this fails after editing test/fixtures/dbt/shop, run scripts/dbt/refresh-manifest-fixture.sh.
@@ -79,7 +80,8 @@ describe('dbt: loading a project', () => {
     expect(findDbtProject(project.projectDir)).toBe(project.projectDir);
     expect(findDbtProject(join(project.projectDir, 'dbt_project.yml'))).toBe(project.projectDir);
     expect(findDbtProject(join(project.projectDir, 'models'))).toBeNull();
-    const { location } = dbtCodeLocation(project.projectDir, { env: { FRESHET_DBT: dbt } });
+    const { location, project: loaded } = dbtCodeLocation(project.projectDir, { dbtExecutable: dbt, env: {} });
+    expect(loaded.parsed).toBe(false);
     expect(location.name).toBe('shop');
     expect(location.assets.map((a) => a.spec.key)).toContain('marts/customers');
     expect(location.multiAssets.map((m) => m.name)).toEqual(['dbt_shop']);

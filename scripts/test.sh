@@ -27,6 +27,14 @@ if ! bash scripts/infra.sh up; then
   exit 1
 fi
 
+begin "dbt for the dbt integration tests (scripts/dbt/ensure-venv.sh; skipped when installed)"
+if bash scripts/dbt/ensure-venv.sh >/dev/null; then
+  printf 'dbt ready in %s\n' "$(took)"
+else
+  printf 'dbt install FAILED in %s (the dbt integration tests will fail)\n' "$(took)"
+  failed+=(dbt-venv)
+fi
+
 begin "lint: typecheck, eslint, import cycles"
 if npm run --silent lint; then
   printf 'lint passed in %s\n' "$(took)"

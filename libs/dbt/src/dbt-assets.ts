@@ -75,9 +75,9 @@ function withoutDisplayFields(spec: AssetSpecJson): Record<string, unknown> {
 
 /** Checks the specs with the planner's own validator, so a bad policy in dbt meta fails at load. */
 function validate(specs: readonly AssetSpecJson[], elsewhere: readonly string[], graph: DbtProjectGraph): void {
-  const stand_ins = elsewhere.map((key) => ({ key, kind: 'source' }));
+  const standIns = elsewhere.map((key) => ({ key, kind: 'source' }));
   try {
-    parseAssetSpecs([...specs.map(withoutDisplayFields), ...stand_ins]);
+    parseAssetSpecs([...specs.map(withoutDisplayFields), ...standIns]);
   } catch (error) {
     if (!(error instanceof InvalidSpecsError)) throw error;
     const lines = error.problems.map((p) => {

@@ -22,6 +22,10 @@ describe('dbt config → Freshet policies', () => {
     });
     const legacy = nodePolicies(withMeta({}, { config: { ...base.config, dagster_freshness_policy: { maximum_lag_minutes: 15 } } }));
     expect(legacy.freshness).toEqual({ maximumLagMinutes: 15 });
+    expect(nodePolicies(withMeta({ dagster_freshness_policy: { maximum_lag_minutes: 45, cron_schedule: '30 * * * *' } }))).toMatchObject({
+      freshness: { maximumLagMinutes: 45, cronSchedule: '30 * * * *' },
+      origin: { freshness: 'meta.dagster_freshness_policy' },
+    });
   });
 
   it('maps build_after to a lazy policy fresh within count × period; updates_on all waits for every parent', () => {

@@ -1,6 +1,6 @@
 // Freshness and automation policies from dbt config (README "Policies" has the table):
 //   meta.freshet.freshness / meta.freshet.automation      → as written (the scenario format's JSON)
-//   meta.dagster.freshness_policy, config.dagster_freshness_policy (legacy)
+//   meta.dagster.freshness_policy, meta.dagster_freshness_policy, config.dagster_freshness_policy (legacy)
 //                                                          → {maximumLagMinutes, cronSchedule, cronTimezone}
 //   meta.dagster.auto_materialize_policy.type              → "eager" | "lazy"
 //   freshness.build_after {count, period, updates_on}     → lazy, fresh within count×period;
@@ -95,6 +95,9 @@ export function nodePolicies(node: DbtNode): NodePolicies {
   } else if (dagster.freshness_policy !== undefined) {
     freshness = freshnessFrom(dagster.freshness_policy, node, 'meta.dagster.freshness_policy');
     freshnessOrigin = 'meta.dagster.freshness_policy';
+  } else if (node.meta.dagster_freshness_policy !== undefined && node.meta.dagster_freshness_policy !== null) {
+    freshness = freshnessFrom(node.meta.dagster_freshness_policy, node, 'meta.dagster_freshness_policy');
+    freshnessOrigin = 'meta.dagster_freshness_policy';
   } else if (node.config.dagster_freshness_policy !== undefined && node.config.dagster_freshness_policy !== null) {
     freshness = freshnessFrom(node.config.dagster_freshness_policy, node, 'config.dagster_freshness_policy');
     freshnessOrigin = 'config.dagster_freshness_policy';

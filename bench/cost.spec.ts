@@ -3,7 +3,7 @@
 // No timings are asserted.
 
 import { parseInstant } from '@freshet/domain';
-import { runCost } from './cost.bench';
+import { runCost, withoutParentOutdated } from './cost.bench';
 import { violationMinutes } from './cost/history';
 import { lowerBound } from './cost/lower-bound';
 import { DAY, HOUR, MINUTE, SourceTimeline } from './cost/trace';
@@ -67,14 +67,22 @@ describe('cost benchmark run (one simulated day, 8 assets)', () => {
   const run = runCost(makeWarehouse(small));
 
   it('counts the hourly cron exactly and agrees (to rounding) with the planner on Freshet’s violations', () => {
-    expect(run.hourly.total).toBe(23 * run.warehouse.assets.length);
+    expect(run.hourly?.total).toBe(23 * run.warehouse.assets.length);
     expect(run.freshet.total).toBeGreaterThan(0);
     // The planner rounds durations to hundredths of a minute.
     expect(Math.abs(run.freshet.totalViolationMinutes - run.plannerViolationMinutes)).toBeLessThan(0.1);
   });
 
   it('never beats the lower bound with a schedule that meets every policy', () => {
-    expect(run.eager.totalViolationMinutes).toBe(0);
-    for (const b of run.bound) expect(run.eager.perAsset.get(b.asset) ?? 0).toBeGreaterThanOrEqual(b.refreshes);
+    expect(run.eager?.totalViolationMinutes).toBe(0);
+    for (const b of run.bound) expect(run.eager?.perAsset.get(b.asset) ?? 0).toBeGreaterThanOrEqual(b.refreshes);
+  });
+
+  it('runs the diagnosis variant (no parentOutdated skips) without baselines', () => {
+    const w = makeWarehouse(small);
+    const variant = runCost(w, { baselines: false, automation: withoutParentOutdated(w) });
+    expect(variant.hourly).toBeNull();
+    expect(variant.freshet.total).toBeGreaterThan(0);
+    expect(variant.planner.skips.get('mart_00')?.get('parentOutdated')).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import {
   type Instant,
   type MaterializeReason,
   type PlannerCursor,
+  type SkipReason,
   type TickResult,
   type ViolationChange,
 } from '@freshet/domain';
@@ -39,6 +40,8 @@ export class FreshetStrategy implements Strategy {
   /** Requests per asset and reason. */
   readonly reasons = new Map<string, Map<MaterializeReason, number>>();
   readonly violationChanges: ViolationChange[] = [];
+  /** Ticks in which each asset was held back, per skip reason (for diagnosis). */
+  readonly skips = new Map<string, Map<SkipReason, number>>();
   /** Called with every tick's result (for diagnosis). */
   onTick: ((t: Instant, tick: TickResult) => void) | null = null;
 
@@ -93,6 +96,11 @@ export class FreshetStrategy implements Strategy {
     this.wake = tick.nextWakeAt;
     this.violationChanges.push(...tick.violationChanges);
     this.onTick?.(t, tick);
+    for (const skip of tick.skipped) {
+      const perAsset = this.skips.get(skip.asset) ?? new Map<SkipReason, number>();
+      for (const r of skip.reasons) perAsset.set(r, (perAsset.get(r) ?? 0) + 1);
+      this.skips.set(skip.asset, perAsset);
+    }
     if (t >= ex.to) return;
     for (const run of tick.runs) {
       const runId = ex.newRunId('planned');

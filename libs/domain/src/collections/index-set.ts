@@ -23,6 +23,7 @@ export class IndexSet {
   }
 
   static fromIndices(indices: Iterable<number>): IndexSet {
+    if (Array.isArray(indices) && indices.length <= 1) return indices.length === 0 ? IndexSet.EMPTY : IndexSet.single(indices[0] as number);
     const sorted = [...indices].sort((a, b) => a - b);
     const ranges: [number, number][] = [];
     for (const i of sorted) {

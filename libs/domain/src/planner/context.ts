@@ -108,9 +108,11 @@ export class TickContext {
    */
   parentHasNewData(edge: ParentEdge, childIndex: number, ignoreRunsPlanningChild = true): boolean {
     const child = this.graph.node(edge.child);
+    const mine = this.state.historyAt(child.index).materializations.get(childIndex);
+    // Quick reject: nothing of the parent's is newer than the child's latest materialization.
+    if (mine && this.state.historyAt(edge.parent).lastUpdateStorageId <= mine.storageId) return false;
     const latest = this.latestParentRecord(edge, childIndex);
     if (!latest) return false;
-    const mine = this.state.history(child.key)?.materializations.get(childIndex);
     if (mine && latest.storageId <= mine.storageId) return false;
     const input = currentInput(this.graph, this.state, edge, childIndex, this.now);
     if (mine && input.dataVersion === (mine.inputs[edge.parentKey]?.dataVersion ?? null)) return false;

@@ -10,6 +10,10 @@ export const codeVersionChanged = (ctx: TickContext, node: AssetNode): Hit[] => 
   const version = node.codeVersion;
   if (version === null) return [];
   const h = ctx.history(node);
+  if (!node.partitions) {
+    const latest = h.materializations.get(0);
+    return latest && latest.codeVersion !== version ? [{ partitions: ctx.existing(node), reason: 'codeVersionChanged', assets: [] }] : [];
+  }
   const scope = h.materialized();
   const changed = h.materializations.filter(scope, (e) => e.codeVersion !== version);
   return changed.isEmpty() ? [] : [{ partitions: changed, reason: 'codeVersionChanged', assets: [] }];

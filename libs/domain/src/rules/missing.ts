@@ -30,6 +30,8 @@ export const missing = (ctx: TickContext, node: AssetNode): Hit[] => {
     const scoped = inScope(ctx, node, unhandled);
     return scoped.isEmpty() ? [] : [{ partitions: scoped, reason: 'missing', assets: [] }];
   }
+  // Only never-materialized partitions can be missing.
+  if (!node.partitions && !materialized.isEmpty()) return [];
   const hits: Hit[] = [];
   for (const t of ctx.parentTriggers(node)) {
     const never = t.partitions.difference(materialized);

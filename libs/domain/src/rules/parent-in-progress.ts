@@ -8,8 +8,10 @@ import type { TickContext } from '../planner/context';
 import { skipEach, type SkipHit } from './rule';
 
 export const parentInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+  // Nothing in flight anywhere: the common case after runs settle.
+  if (ctx.state.activeRuns().length === 0) return [];
   const edges = node.selfEdge ? [...node.parents, node.selfEdge] : node.parents;
-  const busy = edges.filter((e) => !ctx.history(ctx.graph.node(e.parent)).inFlight().isEmpty());
+  const busy = edges.filter((e) => ctx.history(ctx.graph.node(e.parent)).hasInFlight());
   if (busy.length === 0) return [];
   return skipEach(candidates, 'parentInProgress', (i) => {
     const waiting: string[] = [];

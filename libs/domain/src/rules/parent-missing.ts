@@ -16,8 +16,13 @@ export const parentMissing = (ctx: TickContext, node: AssetNode, candidates: Ind
       const parent = ctx.graph.node(edge.parent);
       if (parent.kind === 'source') continue;
       if (!edge.isSelf && ctx.parentRequestedSameRun(edge, i)) continue;
-      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
       const h = ctx.history(parent);
+      if (!parent.partitions) {
+        const present = parent.kind === 'observableSource' ? h.lastUpdate !== null : h.materializations.get(0) !== undefined;
+        if (!present) missing.push(parent.key);
+        continue;
+      }
+      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
       const have = parent.kind === 'observableSource' ? (h.lastUpdate ? mapped : h.observations.keys().intersect(mapped)) : h.materialized().intersect(mapped);
       if (!mapped.difference(have).isEmpty()) missing.push(parent.key);
     }

@@ -19,40 +19,57 @@ function parentIsNewer(ctx: TickContext, edge: ParentEdge, index: number): boole
   return ctx.parentHasNewDataIgnoringRuns(edge, index);
 }
 
+const NONE: readonly string[] = [];
+
+/** Outdated ancestors of each mapped parent partition, added to `into` (allocated on first need). */
+function collectFromParent(ctx: TickContext, edge: ParentEdge, index: number, into: Set<string> | null): Set<string> | null {
+  const parent = ctx.graph.node(edge.parent);
+  if (!parent.partitions) {
+    const found = outdatedAncestors(ctx, parent, 0);
+    if (found.length === 0) return into;
+    const out = into ?? new Set<string>();
+    for (const k of found) out.add(k);
+    return out;
+  }
+  const mapped = upstreamOf(ctx.graph, edge, index, ctx.now).partitions;
+  if (mapped.size > MAX_RECURSION_PARTITIONS) return into;
+  let out = into;
+  for (const p of mapped.ascending())
+    for (const k of outdatedAncestors(ctx, parent, p)) {
+      out ??= new Set<string>();
+      out.add(k);
+    }
+  return out;
+}
+
 export function outdatedAncestors(ctx: TickContext, node: AssetNode, index: number): readonly string[] {
-  if (node.kind !== 'materializable') return [];
+  if (node.kind !== 'materializable' || node.parents.length === 0) return NONE;
   return ctx.memoOutdated(node.index, index, () => {
-    const result = new Set<string>();
-    const notUpdated: ParentEdge[] = [];
+    let result: Set<string> | null = null;
     for (const edge of node.parents) {
       if (ctx.graph.node(edge.parent).kind === 'source') continue;
-      if (parentIsNewer(ctx, edge, index)) result.add(node.key);
-      else notUpdated.push(edge);
+      if (parentIsNewer(ctx, edge, index)) {
+        result ??= new Set<string>();
+        result.add(node.key);
+      } else result = collectFromParent(ctx, edge, index, result);
     }
-    for (const edge of notUpdated) {
-      const parent = ctx.graph.node(edge.parent);
-      const mapped = upstreamOf(ctx.graph, edge, index, ctx.now).partitions;
-      if (mapped.size > MAX_RECURSION_PARTITIONS) continue;
-      for (const p of mapped.ascending()) for (const k of outdatedAncestors(ctx, parent, p)) result.add(k);
-    }
-    return sortedUnique(result);
+    return result ? sortedUnique(result) : NONE;
   });
 }
 
 export const parentOutdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] =>
   skipEach(candidates, 'parentOutdated', (i) => {
-    const found = new Set<string>();
+    let found: Set<string> | null = null;
     for (const edge of node.parents) {
       const parent = ctx.graph.node(edge.parent);
       if (parent.kind !== 'materializable' || ctx.parentRequestedSameRun(edge, i)) continue;
       // Requested this tick in a run the child cannot share: it lands later; wait for it.
       if (ctx.parentRequestedAnyRun(edge, i)) {
+        found ??= new Set<string>();
         found.add(parent.key);
         continue;
       }
-      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
-      if (mapped.size > MAX_RECURSION_PARTITIONS) continue;
-      for (const p of mapped.ascending()) for (const k of outdatedAncestors(ctx, parent, p)) found.add(k);
+      found = collectFromParent(ctx, edge, i, found);
     }
-    return found.size > 0 ? sortedUnique(found) : null;
+    return found ? sortedUnique(found) : null;
   });

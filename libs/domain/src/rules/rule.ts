@@ -26,6 +26,12 @@ export type SkipRule = (ctx: TickContext, node: AssetNode, candidates: IndexSet,
 
 /** Runs `test` on each candidate partition; groups the held-back ones by the assets named. */
 export function skipEach(candidates: IndexSet, reason: SkipReason, test: (index: number) => readonly string[] | null): SkipHit[] {
+  if (candidates.isEmpty()) return [];
+  if (candidates.size === 1) {
+    const only = candidates.first() as number;
+    const assets = test(only);
+    return assets ? [{ partitions: candidates, reason, assets }] : [];
+  }
   const groups = new Map<string, { assets: readonly string[]; indices: number[] }>();
   for (const i of candidates.ascending()) {
     const assets = test(i);
@@ -41,5 +47,6 @@ export function skipEach(candidates: IndexSet, reason: SkipReason, test: (index:
 }
 
 export function sortedUnique(keys: Iterable<string>): string[] {
+  if (Array.isArray(keys) && keys.length <= 1) return keys as string[];
   return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -120,11 +120,19 @@ export class AssetHistory {
   }
 
   materialized(): IndexSet {
+    if (this.isUnpartitioned) return this.materializations.get(UNPARTITIONED) ? SINGLE_INDEX : IndexSet.EMPTY;
     if (!this.materializedCache) this.materializedCache = this.materializations.keys();
     return this.materializedCache;
   }
 
+  /** Any partition in flight? (cheap for unpartitioned assets) */
+  hasInFlight(): boolean {
+    if (this.isUnpartitioned) return this.attempts.get(0)?.status === 'inFlight';
+    return !this.inFlight().isEmpty();
+  }
+
   inFlight(): IndexSet {
+    if (this.isUnpartitioned) return this.attempts.get(UNPARTITIONED)?.status === 'inFlight' ? SINGLE_INDEX : IndexSet.EMPTY;
     if (!this.inFlightCache) {
       const all = this.attempts.keys();
       this.inFlightCache = this.attempts.filter(all, (a) => a.status === 'inFlight');

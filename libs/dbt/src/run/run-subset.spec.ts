@@ -1,5 +1,6 @@
 // The runner's error handling, with a fake dbt executable (real dbt runs in the integration tests).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DBT_SHOP_MANIFEST } from '@freshet/testing';
 import { buildProjectGraph, parseDbtLogLine, readManifest, runDbtSubset, type DbtLogLine } from '@freshet/dbt';
@@ -43,6 +44,29 @@ describe('runDbtSubset', () => {
       onLine: (line) => lines.push(line),
     });
     expect(lines.map((l) => l.message)).toEqual(['tracking=1 run_var=from-worker leaked=none']);
+  });
+
+  it('stops dbt when the run is aborted (the compute timeout), and leaves no artifacts behind', async () => {
+    const controller = new AbortController();
+    const lines: DbtLogLine[] = [];
+    const artifactsDir = mkdtempSync(join(tmpdir(), 'freshet-dbt-spec-'));
+    const running = runDbtSubset({
+      graph,
+      projectDir: __dirname,
+      dbtExecutable: FAKE_DBT,
+      env: { FAKE_DBT_MODE: 'hang', PATH: process.env.PATH },
+      selected: ['seed.shop.raw_orders'],
+      artifactsDir,
+      signal: controller.signal,
+      onLine: (line) => {
+        lines.push(line);
+        controller.abort();
+      },
+    });
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(lines.map((l) => l.message)).toEqual(['Running with dbt=fake']);
+    expect(readdirSync(artifactsDir)).toEqual([]);
+    rmSync(artifactsDir, { recursive: true, force: true });
   });
 
   it('says so when the dbt executable does not exist', async () => {

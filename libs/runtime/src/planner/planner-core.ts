@@ -307,7 +307,9 @@ export class PlannerCore {
     }
     const diff = this.book.diff(payload);
     this.book.apply(payload);
-    const first = this.graph === null;
+    const changed = this.graph === null || diff.changed.length > 0;
+    // The same definitions again (another worker starting): the state stays bound to the graph it has.
+    if (!changed) return false;
     this.graph = graph;
     this.fullNextTick = true;
     // Follow-ups get their own storage ids after this record; deterministic ids make a replay
@@ -329,9 +331,8 @@ export class PlannerCore {
         payload: { asset: change.asset, codeVersion: change.codeVersion },
       });
     }
-    const changed = first || diff.changed.length > 0;
-    if (changed) void this.publishGraph();
-    return changed;
+    void this.publishGraph();
+    return true;
   }
 
   private async publishGraph(): Promise<void> {

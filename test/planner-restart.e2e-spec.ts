@@ -64,6 +64,7 @@ describe('a planner restarted during a burst', () => {
       const aps = (record.payload as { assetPartitions?: { asset: string }[] }).assetPartitions ?? [];
       return aps.map((ap) => ap.asset);
     });
-    expect([...planned].sort()).toEqual([...FIRST, ...SECOND].map((i) => `k${i}`).sort());
+    const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    expect([...planned].sort(byName)).toEqual([...FIRST, ...SECOND].map((i) => `k${i}`).sort(byName));
   });
 });

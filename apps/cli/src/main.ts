@@ -2,12 +2,14 @@
 // registers itself here; `bin/freshet.js` loads this file.
 
 import { Command } from 'commander';
+import { registerDev } from './commands/dev';
 import { registerSimulate } from './commands/simulate';
 
 export function buildProgram(): Command {
   const program = new Command();
   program.name('freshet').description('A declarative, freshness-driven scheduler for data assets').showHelpAfterError();
   registerSimulate(program);
+  registerDev(program);
   return program;
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, type CloudEvent } from '@freshet/contracts';
 import type { GraphCache } from '@freshet/cache';
 import { NonRetriableError, type TypedBus } from '@freshet/messaging';
-import { ResourceSet, observeSource, type CodeLocation } from '@freshet/sdk';
+import { ResourceSet, observeSource, type CodeLocation, type LogSink } from '@freshet/sdk';
 import type { EventLog } from '@freshet/storage';
 import type { ServiceLogger } from '../logger';
 
@@ -28,6 +28,10 @@ export interface ObserverOptions {
   readonly now?: () => number;
   /** Run the observe functions on their intervals (default true). */
   readonly schedule?: boolean;
+  /** Where observe functions' log lines go (default: JSON lines on stdout). */
+  readonly log?: LogSink;
+  /** Opened resources shared with the worker (`freshet dev`); not closed here. */
+  readonly resources?: ResourceSet;
 }
 
 export type SourceChangeEvent = CloudEvent<'dev.freshet.source-change.v1'>;
@@ -42,13 +46,24 @@ export class ObserverCore {
   private readonly lastEmitted = new Map<string, string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly observing = new Set<string>();
+  private readonly firstPass = new Set<string>();
 
   constructor(
     private readonly deps: ObserverDeps,
     private readonly options: ObserverOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.resources = new ResourceSet(deps.location.resources, { env: options.variables ?? {}, baseDir: options.baseDir ?? process.cwd() });
+    this.resources = options.resources ?? new ResourceSet(deps.location.resources, { env: options.variables ?? {}, baseDir: options.baseDir ?? process.cwd() });
+  }
+
+  /** Observations running now (`freshet dev --once` waits for none). */
+  get busy(): number {
+    return this.observing.size;
+  }
+
+  /** True once every observable source was observed at least once since start. */
+  get firstPassDone(): boolean {
+    return this.firstPass.size === 0;
   }
 
   /** Observes every observable source now, then on each one's interval. */
@@ -57,7 +72,8 @@ export class ObserverCore {
     for (const source of this.deps.location.sources) {
       if (source.definitionKind !== 'observableSource') continue;
       const key = source.spec.key;
-      void this.observeNow(key);
+      this.firstPass.add(key);
+      void this.observeNow(key).finally(() => this.firstPass.delete(key));
       this.timers.push(setInterval(() => void this.observeNow(key), source.intervalSeconds * 1000));
     }
   }
@@ -65,7 +81,7 @@ export class ObserverCore {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
-    await this.resources.close();
+    if (!this.options.resources) await this.resources.close();
   }
 
   /** Runs one source's observe function and emits what changed. Errors are logged, never thrown. */
@@ -73,7 +89,7 @@ export class ObserverCore {
     if (this.observing.has(key)) return false;
     this.observing.add(key);
     try {
-      const observation = await observeSource(this.deps.location, key, { resources: this.resources, now: this.now });
+      const observation = await observeSource(this.deps.location, key, { resources: this.resources, now: this.now, ...(this.options.log ? { log: this.options.log } : {}) });
       if (observation === null) return false;
       return await this.emitIfChanged(key, observation.partition, observation.dataVersion, observation.observedAt);
     } catch (error) {
@@ -97,7 +113,7 @@ export class ObserverCore {
     let version = change.dataVersion ?? null;
     const ownObservable = this.deps.location.sources.some((s) => s.spec.key === change.asset && s.definitionKind === 'observableSource');
     if (version === null && ownObservable) {
-      const observed = await observeSource(this.deps.location, change.asset, { resources: this.resources, now: this.now, partition });
+      const observed = await observeSource(this.deps.location, change.asset, { resources: this.resources, now: this.now, partition, ...(this.options.log ? { log: this.options.log } : {}) });
       version = observed?.dataVersion ?? null;
     }
     // Nothing says what the new version is: the change itself is the version.

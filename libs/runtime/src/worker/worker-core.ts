@@ -13,6 +13,7 @@ import {
   toRunEventV1,
   type CodeLocation,
   type LatestRecord,
+  type LogSink,
   type RunResult,
 } from '@freshet/sdk';
 import type { EventLog, EventRecord } from '@freshet/storage';
@@ -36,6 +37,10 @@ export interface WorkerOptions {
   /** Where relative resource paths resolve. */
   readonly baseDir?: string;
   readonly now?: () => number;
+  /** Where user code's log lines go (default: JSON lines on stdout). */
+  readonly log?: LogSink;
+  /** Opened resources shared with the observer (`freshet dev`: one embedded warehouse per process); not closed here. */
+  readonly resources?: ResourceSet;
 }
 
 export type RequestEvent = CloudEvent<'dev.freshet.materialization-request.v1'>;
@@ -67,7 +72,7 @@ export class WorkerCore {
   ) {
     this.workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.ttlMs = options.lockTtlMs ?? 5000;
-    this.resources = new ResourceSet(deps.location.resources, { env: options.variables ?? {}, baseDir: options.baseDir ?? process.cwd() });
+    this.resources = options.resources ?? new ResourceSet(deps.location.resources, { env: options.variables ?? {}, baseDir: options.baseDir ?? process.cwd() });
   }
 
   get location(): CodeLocation {
@@ -91,7 +96,7 @@ export class WorkerCore {
   }
 
   async close(): Promise<void> {
-    await this.resources.close();
+    if (!this.options.resources) await this.resources.close();
   }
 
   /** Executes one request; resolves when the run is over (or was not ours to run). */
@@ -143,6 +148,7 @@ export class WorkerCore {
         resources: this.resources,
         variables: this.options.variables ?? {},
         ...(this.options.now ? { now: this.options.now } : {}),
+        ...(this.options.log ? { log: this.options.log } : {}),
         latestRecord: (asset, partition) => this.latestRecord(asset, partition),
         emit: async (runEvent) => {
           await this.deps.bus.publishEvent(TOPICS.runEvents.name, 'dev.freshet.run-event.v1', toRunEventV1(runEvent, context), runId, {

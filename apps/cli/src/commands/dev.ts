@@ -38,7 +38,8 @@ export function registerDev(program: Command): void {
     .action(async (location: string, options: DevOptions) => {
       process.exitCode = await runDev(location, options, {
         tty: process.stdout.isTTY === true,
-        columns: process.stdout.columns ?? 200,
+        // 0 when the terminal does not say (a pseudo-terminal without a size).
+        columns: process.stdout.columns > 0 ? process.stdout.columns : 200,
         write: (text) => process.stdout.write(text),
       });
     });

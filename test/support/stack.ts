@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { TOPICS, decode, encode, topicConfigs, type AnyCloudEvent, type TopicId } from '@freshet/contracts';
+import { RedisGraphCache, RedisKeys, createRedisClient } from '@freshet/cache';
 import { KafkaEventBus, silentBusLogger } from '@freshet/messaging';
 import { PLANNER_CURSOR_NAME, PrefixedEventBus } from '@freshet/runtime';
 import { createPostgresEventLog, type EventLog } from '@freshet/storage';
@@ -154,6 +155,24 @@ export class E2eStack {
     return pending === 0 && inFlight.length === 0 && seen >= latest;
   }
 
+  /** Deletes the stack's topics and Redis keys: the broker and Redis are shared by every test. */
+  private async dropKafkaAndRedis(): Promise<void> {
+    const redis = createRedisClient(redisUrl());
+    try {
+      await new RedisGraphCache(redis, new RedisKeys(this.keyPrefix)).flush();
+    } finally {
+      redis.disconnect();
+    }
+    const admin = new Kafka({ clientId: 'e2e-cleanup', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const mine = (await admin.listTopics()).filter((topic) => topic.startsWith(this.topicPrefix));
+      if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Lines the fixture computes wrote. */
   journal(): JournalLine[] {
     if (!existsSync(this.journalFile)) return [];
@@ -184,6 +203,7 @@ export class E2eStack {
   async dispose(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.stop('SIGKILL')));
     await this.log?.close().catch(() => undefined);
+    await this.dropKafkaAndRedis().catch(() => undefined);
     await this.database?.drop().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }

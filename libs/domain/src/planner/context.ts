@@ -5,7 +5,7 @@ import { IndexSet } from '../collections/index-set';
 import type { AssetCursor, PlannerCursor } from '../cursor/cursor';
 import { currentDataTime } from '../data-time/data-time';
 import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
-import { downstreamOf, existingPartitions, isIdentityEdge, sameRunEligible, upstreamOf } from '../graph/partition-edges';
+import { downstreamOf, existingPartitions, isIdentityEdge, sameRunEligible, upstreamOf, type UpstreamResult } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
 import type { AssetHistory, MaterializationEntry, ObservationEntry } from '../state/asset-history';
 import type { PlannerState } from '../state/planner-state';
@@ -28,6 +28,7 @@ export class TickContext {
   private readonly currentDataTimeMemo = new Map<number, Instant | null>();
   private readonly existingMemo = new Map<number, IndexSet>();
   private readonly triggerMemo = new Map<number, readonly ParentTrigger[]>();
+  private readonly upstreamMemo = new Map<ParentEdge, Map<number, UpstreamResult>>();
 
   constructor(
     readonly graph: AssetGraph,
@@ -68,6 +69,22 @@ export class TickContext {
     return this.expected.has(node.index) ? (this.expected.get(node.index) ?? null) : this.currentDataTime(node);
   }
 
+  /** upstreamOf, memoized for the tick (every rule asks about the same edges). */
+  upstream(edge: ParentEdge, childIndex: number): UpstreamResult {
+    if (!this.graph.node(edge.parent).partitions) return upstreamOf(this.graph, edge, childIndex, this.now);
+    let byIndex = this.upstreamMemo.get(edge);
+    if (!byIndex) {
+      byIndex = new Map();
+      this.upstreamMemo.set(edge, byIndex);
+    }
+    let r = byIndex.get(childIndex);
+    if (!r) {
+      r = upstreamOf(this.graph, edge, childIndex, this.now);
+      byIndex.set(childIndex, r);
+    }
+    return r;
+  }
+
   requestedOf(index: number): IndexSet {
     return this.requested.get(index) ?? IndexSet.EMPTY;
   }
@@ -77,7 +94,7 @@ export class TickContext {
     const req = this.requested.get(edge.parent);
     if (!req || req.isEmpty() || !sameRunEligible(this.graph, edge)) return false;
     if (!this.graph.node(edge.parent).partitions) return req.has(0);
-    return !upstreamOf(this.graph, edge, childIndex, this.now).partitions.intersect(req).isEmpty();
+    return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
   }
 
   /** Is any mapped parent partition requested this tick at all (same run or not)? */
@@ -85,7 +102,7 @@ export class TickContext {
     const req = this.requested.get(edge.parent);
     if (!req || req.isEmpty()) return false;
     if (!this.graph.node(edge.parent).partitions) return req.has(0);
-    return !upstreamOf(this.graph, edge, childIndex, this.now).partitions.intersect(req).isEmpty();
+    return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
   }
 
   /** The newest record (materialization or observation) among the mapped parent partitions. */
@@ -93,7 +110,7 @@ export class TickContext {
     const parent = this.graph.node(edge.parent);
     const h = this.state.history(parent.key);
     if (!h) return undefined;
-    const mapped = upstreamOf(this.graph, edge, childIndex, this.now).partitions;
+    const mapped = this.upstream(edge, childIndex).partitions;
     const map = parent.kind === 'materializable' ? h.materializations : h.observations;
     let best: MaterializationEntry | ObservationEntry | undefined;
     for (const [a, b] of mapped.ranges())
@@ -111,6 +128,8 @@ export class TickContext {
     const mine = this.state.historyAt(child.index).materializations.get(childIndex);
     // Quick reject: nothing of the parent's is newer than the child's latest materialization.
     if (mine && this.state.historyAt(edge.parent).lastUpdateStorageId <= mine.storageId) return false;
+    // Never materialized, runs not considered: any parent data at all is new to it.
+    if (!mine && !ignoreRunsPlanningChild) return this.parentHasAnyData(edge, childIndex);
     const latest = this.latestParentRecord(edge, childIndex);
     if (!latest) return false;
     if (mine && latest.storageId <= mine.storageId) return false;
@@ -121,6 +140,14 @@ export class TickContext {
       if (run?.planned.get(child.key)?.has(childIndex)) return false;
     }
     return true;
+  }
+
+  private parentHasAnyData(edge: ParentEdge, childIndex: number): boolean {
+    const parent = this.graph.node(edge.parent);
+    const h = this.state.historyAt(parent.index);
+    if (parent.kind === 'observableSource') return h.lastUpdate !== null;
+    if (!parent.partitions) return h.materializations.get(0) !== undefined;
+    return !h.materialized().intersect(this.upstream(edge, childIndex).partitions).isEmpty();
   }
 
   /** Like parentHasNewData, counting updates from runs that planned the child too (outdatedness). */

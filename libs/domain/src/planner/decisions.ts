@@ -1,7 +1,7 @@
 // Turns unit outcomes into the tick's decisions: requested asset partitions grouped into runs,
 // skipped candidates grouped by reasons, and discards; each with reasons and a sentence.
 
-import type { IndexSet } from '../collections/index-set';
+import { IndexSet } from '../collections/index-set';
 import type { AssetGraph } from '../graph/asset-graph';
 import { partitionKey } from '../graph/partition-edges';
 import type { MemberOutcome } from './evaluate-unit';
@@ -10,8 +10,10 @@ import { discardSentence, requestSentence, skipSentence, type ReasonDetail } fro
 import {
   MATERIALIZE_REASON_ORDER,
   SKIP_REASON_ORDER,
+  MAX_LISTED_PARTITIONS,
   type DiscardedDecision,
   type MaterializeReason,
+  type PartitionKeyRange,
   type RequestedAssetPartition,
   type RunRequest,
   type SkipReason,
@@ -85,9 +87,46 @@ export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutc
     }));
 }
 
-function keysOf(m: MemberOutcome, set: IndexSet): string[] | null {
-  if (!m.node.partitions) return null;
-  return [...set.ascending()].map((i) => partitionKey(m.node, i) ?? String(i));
+interface PartitionListing {
+  readonly partitions: readonly string[] | null;
+  readonly partitionRanges: readonly PartitionKeyRange[] | null;
+  readonly partitionCount: number;
+}
+
+function listing(m: MemberOutcome, set: IndexSet): PartitionListing {
+  if (!m.node.partitions) return { partitions: null, partitionRanges: null, partitionCount: 1 };
+  const key = (i: number): string => partitionKey(m.node, i) ?? String(i);
+  const listed = set.size > MAX_LISTED_PARTITIONS ? set.takeNewest(MAX_LISTED_PARTITIONS).taken : set;
+  return {
+    partitions: [...listed.ascending()].map(key),
+    partitionRanges: set.ranges().map(([a, b]) => ({ first: key(a), last: key(b), count: b - a + 1 })),
+    partitionCount: set.size,
+  };
+}
+
+/** Splits the union of `sets` into maximal segments on which every set is constant. */
+function elementarySegments(sets: readonly IndexSet[]): [number, number][] {
+  const cuts: number[] = [];
+  let all = IndexSet.EMPTY;
+  for (const s of sets) {
+    all = all.union(s);
+    for (const [a, b] of s.ranges()) cuts.push(a, b + 1);
+  }
+  cuts.sort((x, y) => x - y);
+  const out: [number, number][] = [];
+  let c = 0;
+  for (const [a, b] of all.ranges()) {
+    let start = a;
+    while (c < cuts.length && (cuts[c] as number) <= start) c++;
+    while (start <= b) {
+      const cut = c < cuts.length ? (cuts[c] as number) : Infinity;
+      const end = Math.min(b, cut - 1);
+      out.push([start, end]);
+      start = end + 1;
+      while (c < cuts.length && (cuts[c] as number) <= start) c++;
+    }
+  }
+  return out;
 }
 
 export function collectSkips(outcomes: readonly MemberOutcome[][]): SkippedDecision[] {
@@ -95,22 +134,23 @@ export function collectSkips(outcomes: readonly MemberOutcome[][]): SkippedDecis
   for (const unit of outcomes) {
     for (const m of unit) {
       if (m.skips.length === 0) continue;
-      // Group skipped partitions by their full explanation.
-      const groups = new Map<string, { indices: number[]; skips: ReasonDetail<SkipReason>[]; cand: ReasonDetail<MaterializeReason>[] }>();
-      let all: IndexSet | null = null;
-      for (const s of m.skips) all = all ? all.union(s.partitions) : s.partitions;
-      for (const i of (all as IndexSet).ascending()) {
-        const skips = mergeDetails<SkipReason>(detailsAt(m.skips, i), SKIP_REASON_ORDER);
-        const cand = mergeDetails<MaterializeReason>(detailsAt(m.hits, i), MATERIALIZE_REASON_ORDER);
+      // Group skipped partitions by their full explanation, segment by segment (a segment of
+      // 50,000 discarded partitions is one step, not 50,000).
+      const groups = new Map<string, { ranges: [number, number][]; skips: ReasonDetail<SkipReason>[]; cand: ReasonDetail<MaterializeReason>[] }>();
+      const skipSets = m.skips.map((s) => s.partitions);
+      for (const [a, b] of elementarySegments([...skipSets, ...m.hits.map((h) => h.partitions)])) {
+        const skips = mergeDetails<SkipReason>(detailsAt(m.skips, a), SKIP_REASON_ORDER);
+        if (skips.length === 0) continue;
+        const cand = mergeDetails<MaterializeReason>(detailsAt(m.hits, a), MATERIALIZE_REASON_ORDER);
         const key = JSON.stringify([skips, cand]);
-        const g = groups.get(key) ?? { indices: [], skips, cand };
-        g.indices.push(i);
+        const g = groups.get(key) ?? { ranges: [], skips, cand };
+        g.ranges.push([a, b]);
         groups.set(key, g);
       }
       for (const g of groups.values()) {
         out.push({
           asset: m.node.key,
-          partitions: m.node.partitions ? g.indices.map((i) => partitionKey(m.node, i) ?? String(i)) : null,
+          ...listing(m, IndexSet.fromRanges(g.ranges)),
           reasons: g.skips.map((d) => d.reason),
           candidateReasons: g.cand.map((d) => d.reason),
           sentence: skipSentence(m.node.key, g.skips, g.cand),
@@ -126,6 +166,6 @@ export function collectDiscards(outcomes: readonly MemberOutcome[][]): Discarded
   for (const unit of outcomes)
     for (const m of unit)
       if (!m.discarded.isEmpty())
-        out.push({ asset: m.node.key, partitions: keysOf(m, m.discarded), sentence: discardSentence(m.node.key, m.discarded.size, m.node.automation.maxPerTick) });
+        out.push({ asset: m.node.key, ...listing(m, m.discarded), sentence: discardSentence(m.node.key, m.discarded.size, m.node.automation.maxPerTick) });
   return out;
 }

@@ -69,10 +69,26 @@ export interface RunRequest {
   readonly assetPartitions: readonly RequestedAssetPartition[];
 }
 
+/** A run of consecutive partitions (by index), named by its first and last keys. */
+export interface PartitionKeyRange {
+  readonly first: string;
+  readonly last: string;
+  readonly count: number;
+}
+
+/** Decisions list at most this many partition keys; `partitionRanges` always covers them all. */
+export const MAX_LISTED_PARTITIONS = 1000;
+
 export interface SkippedDecision {
   readonly asset: string;
-  /** Partition keys skipped for these reasons; null for an unpartitioned asset. */
+  /**
+   * Partition keys skipped for these reasons (the newest MAX_LISTED_PARTITIONS when there are
+   * more); null for an unpartitioned asset.
+   */
   readonly partitions: readonly string[] | null;
+  /** Every skipped partition, compactly; null for an unpartitioned asset. */
+  readonly partitionRanges: readonly PartitionKeyRange[] | null;
+  readonly partitionCount: number;
   readonly reasons: readonly SkipReason[];
   /** Why it was a candidate in the first place. */
   readonly candidateReasons: readonly MaterializeReason[];
@@ -81,7 +97,10 @@ export interface SkippedDecision {
 
 export interface DiscardedDecision {
   readonly asset: string;
+  /** As in SkippedDecision: listed keys (capped), all of them as ranges, and the count. */
   readonly partitions: readonly string[] | null;
+  readonly partitionRanges: readonly PartitionKeyRange[] | null;
+  readonly partitionCount: number;
   readonly sentence: string;
 }
 

@@ -3,7 +3,6 @@
 
 import { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
-import { upstreamOf } from '../graph/partition-edges';
 import type { BackfillState } from '../state/planner-state';
 import type { TickContext } from '../planner/context';
 import type { Hit } from './rule';
@@ -35,7 +34,7 @@ export function backfillParentsPending(ctx: TickContext, node: AssetNode, index:
   for (const b of ctx.state.activeBackfills()) {
     for (const edge of node.parents) {
       const parent = ctx.graph.node(edge.parent);
-      const pending = backfillPending(ctx, b, parent).intersect(upstreamOf(ctx.graph, edge, index, ctx.now).partitions);
+      const pending = backfillPending(ctx, b, parent).intersect(ctx.upstream(edge, index).partitions);
       if (pending.isEmpty() || ctx.parentRequestedSameRun(edge, index)) continue;
       waiting.push(parent.key);
     }

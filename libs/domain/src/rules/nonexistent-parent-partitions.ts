@@ -3,7 +3,6 @@
 
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
-import { upstreamOf } from '../graph/partition-edges';
 import type { TickContext } from '../planner/context';
 import { skipEach, type SkipHit } from './rule';
 
@@ -11,7 +10,7 @@ export const nonexistentParentPartitions = (ctx: TickContext, node: AssetNode, c
   const edges = node.parents.filter((e) => e.mapping !== null);
   if (edges.length === 0) return [];
   return skipEach(candidates, 'nonexistentParentPartitions', (i) => {
-    const parents = edges.filter((e) => upstreamOf(ctx.graph, e, i, ctx.now).nonexistent.length > 0).map((e) => e.parentKey);
+    const parents = edges.filter((e) => ctx.upstream(e, i).nonexistent.length > 0).map((e) => e.parentKey);
     return parents.length > 0 ? parents : null;
   });
 };

@@ -7,7 +7,9 @@ import type { TickContext } from '../planner/context';
 import { skipEach, type SkipHit } from './rule';
 
 export const notAllParentsUpdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] =>
-  skipEach(candidates, 'notAllParentsUpdated', (i) => {
+  node.parents.length === 0
+    ? []
+    : skipEach(candidates, 'notAllParentsUpdated', (i) => {
     const mine = ctx.history(node).materializations.get(i);
     if (!mine) return null;
     const waiting: string[] = [];

@@ -3,7 +3,6 @@
 
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
-import { upstreamOf } from '../graph/partition-edges';
 import type { TickContext } from '../planner/context';
 import { skipEach, type SkipHit } from './rule';
 
@@ -17,7 +16,7 @@ export const parentInProgress = (ctx: TickContext, node: AssetNode, candidates: 
     const waiting: string[] = [];
     for (const edge of busy) {
       const parent = ctx.graph.node(edge.parent);
-      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
+      const mapped = ctx.upstream(edge, i).partitions;
       if (!ctx.history(parent).inFlight().intersect(mapped).isEmpty()) waiting.push(parent.key);
     }
     return waiting.length > 0 ? waiting : null;

@@ -3,7 +3,6 @@
 
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
-import { upstreamOf } from '../graph/partition-edges';
 import type { TickContext } from '../planner/context';
 import { skipEach, type SkipHit } from './rule';
 
@@ -22,7 +21,7 @@ export const parentMissing = (ctx: TickContext, node: AssetNode, candidates: Ind
         if (!present) missing.push(parent.key);
         continue;
       }
-      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
+      const mapped = ctx.upstream(edge, i).partitions;
       const have = parent.kind === 'observableSource' ? (h.lastUpdate ? mapped : h.observations.keys().intersect(mapped)) : h.materialized().intersect(mapped);
       if (!mapped.difference(have).isEmpty()) missing.push(parent.key);
     }

@@ -4,7 +4,6 @@
 
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode, ParentEdge } from '../graph/asset-graph';
-import { upstreamOf } from '../graph/partition-edges';
 import type { TickContext } from '../planner/context';
 import { skipEach, sortedUnique, type SkipHit } from './rule';
 
@@ -31,7 +30,7 @@ function collectFromParent(ctx: TickContext, edge: ParentEdge, index: number, in
     for (const k of found) out.add(k);
     return out;
   }
-  const mapped = upstreamOf(ctx.graph, edge, index, ctx.now).partitions;
+  const mapped = ctx.upstream(edge, index).partitions;
   if (mapped.size > MAX_RECURSION_PARTITIONS) return into;
   let out = into;
   for (const p of mapped.ascending())
@@ -58,7 +57,9 @@ export function outdatedAncestors(ctx: TickContext, node: AssetNode, index: numb
 }
 
 export const parentOutdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] =>
-  skipEach(candidates, 'parentOutdated', (i) => {
+  node.parents.length === 0
+    ? []
+    : skipEach(candidates, 'parentOutdated', (i) => {
     let found: Set<string> | null = null;
     for (const edge of node.parents) {
       const parent = ctx.graph.node(edge.parent);

@@ -4,7 +4,6 @@
 
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
-import { upstreamOf } from '../graph/partition-edges';
 import type { TickContext } from '../planner/context';
 import type { MaterializeReason } from '../planner/types';
 import { skipEach, type Hit, type SkipHit } from './rule';
@@ -29,7 +28,7 @@ export const recentFailure = (ctx: TickContext, node: AssetNode, candidates: Ind
       const parent = ctx.graph.node(edge.parent);
       const ph = ctx.history(parent);
       if (ph.lastUpdateStorageId <= attempt.storageId) continue;
-      const mapped = upstreamOf(ctx.graph, edge, i, ctx.now).partitions;
+      const mapped = ctx.upstream(edge, i).partitions;
       const map = parent.kind === 'materializable' ? ph.materializations : ph.observations;
       for (const [a, b] of mapped.ranges()) for (const e of map.entriesIn(a, b)) if (e.value.storageId > attempt.storageId) return null;
     }

@@ -1,7 +1,8 @@
 // Checks an evaluate step's expectations against a tick, describing every difference.
 
 import { compareStrings } from '../specs/json';
-import type { TickResult } from '../planner/types';
+import type { AssetGraph } from '../graph/asset-graph';
+import type { PartitionKeyRange, TickResult } from '../planner/types';
 import type { ScenarioAction } from './scenario';
 
 type EvaluateAction = Extract<ScenarioAction, { kind: 'evaluate' }>;
@@ -14,7 +15,15 @@ export function requestedOf(tick: TickResult): { asset: string; partition: strin
   return tick.runs.flatMap((r) => r.assetPartitions);
 }
 
-export function checkExpectations(a: EvaluateAction, tick: TickResult): string[] {
+/** Is `partition` among a decision's partitions (all of them, through its ranges)? */
+function covers(graph: AssetGraph, asset: string, ranges: readonly PartitionKeyRange[] | null, partition: string): boolean {
+  const defs = graph.get(asset)?.partitions;
+  const index = defs?.indexOf(partition);
+  if (!defs || index === null || index === undefined || !ranges) return false;
+  return ranges.some((r) => (defs.indexOf(r.first) ?? Infinity) <= index && index <= (defs.indexOf(r.last) ?? -Infinity));
+}
+
+export function checkExpectations(a: EvaluateAction, tick: TickResult, graph: AssetGraph): string[] {
   const failures: string[] = [];
   const requested = requestedOf(tick);
   if (a.expect !== null) {
@@ -37,7 +46,7 @@ export function checkExpectations(a: EvaluateAction, tick: TickResult): string[]
     const found = tick.skipped.some(
       (s) =>
         s.asset === e.asset &&
-        (e.partition === undefined || (s.partitions ?? []).includes(e.partition)) &&
+        (e.partition === undefined || covers(graph, s.asset, s.partitionRanges, e.partition)) &&
         (e.reasons ?? []).every((r) => (s.reasons as readonly string[]).includes(r)),
     );
     if (!found) {

@@ -219,7 +219,7 @@ export class Simulation {
         if (a.launch)
           for (const run of tick.runs)
             this.planRun(`planned-${++this.runCounter}`, run.assetPartitions.map((x) => ({ asset: x.asset, partition: x.partition })), `${p}.evaluate`);
-        const failures = checkExpectations(a, tick);
+        const failures = checkExpectations(a, tick, this.graph);
         const hasExpectation = a.expect !== null || a.reasons !== null || a.expectSkipped !== null || a.expectViolations !== null;
         return { step: step.index, at: this.clock, tick, ok: hasExpectation ? failures.length === 0 : null, failures, action: a };
       }

@@ -120,7 +120,7 @@ function printRun(run: CostRun, detail: boolean): void {
     console.log(targetLine('Freshet materializations / hourly cron', `${(100 * share).toFixed(0)}%`, '≤ 30%', share <= 0.3));
   }
   if (run.freshet.totalViolationMinutes > 0)
-    console.log('  note: Freshet misses policies here, so its counts are not savings (below the bound means it did not do the work the policies need).');
+    console.log('  note: Freshet misses policies here, so its materialization counts are not savings: it did not do all the work the policies need.');
   if (!detail) {
     const late = run.warehouse.assets.filter((a) => (run.freshet.violationMinutes.get(a.key) ?? 0) > 0);
     console.log(`  Freshet late assets (violation minutes): ${late.map((a) => `${a.key} ${(run.freshet.violationMinutes.get(a.key) ?? 0).toFixed(0)}`).join(', ') || 'none'}`);

@@ -19,6 +19,12 @@ export interface ParentEdge {
   readonly mapping: PartitionMapping | null;
   readonly mappingSpec: PartitionMappingSpec | null;
   readonly isSelf: boolean;
+  /**
+   * Same-run eligible (reference §2.2): both materializable, same partitions definition,
+   * identity-like mapping, same code location; a child may count this parent's request this
+   * tick as its own input.
+   */
+  readonly sameRun: boolean;
 }
 
 export interface PolicyRef {
@@ -202,13 +208,27 @@ export function buildAssetGraph(specs: readonly AssetSpec[], options: GraphOptio
       const down = partitionsOf.get(d.spec.key) ?? null;
       let mapping: PartitionMapping | null = null;
       if (up && down) mapping = explicit ? makePartitionMapping(explicit) : defaultPartitionMapping(up, down);
+      const parentDraft = drafts.get(key) as Draft;
+      const mappingSpec = explicit ?? mapping?.spec ?? null;
+      const identityLike =
+        !up ||
+        !mappingSpec ||
+        mappingSpec.kind === 'identity' ||
+        (mappingSpec.kind === 'timeWindow' && (mappingSpec.startOffset ?? 0) === 0 && (mappingSpec.endOffset ?? 0) === 0);
       const edge: ParentEdge = {
         parent: indexOf.get(key) as number,
         parentKey: key,
         child,
         mapping,
-        mappingSpec: explicit ?? mapping?.spec ?? null,
+        mappingSpec,
         isSelf: key === d.spec.key,
+        sameRun:
+          key !== d.spec.key &&
+          parentDraft.kind === 'materializable' &&
+          d.kind === 'materializable' &&
+          (parentDraft.spec.codeLocation ?? DEFAULT_CODE_LOCATION) === (d.spec.codeLocation ?? DEFAULT_CODE_LOCATION) &&
+          JSON.stringify(parentDraft.spec.partitions ?? null) === JSON.stringify(d.spec.partitions ?? null) &&
+          identityLike,
       };
       if (edge.isSelf) selfEdges.set(d.spec.key, edge);
       else if (!list.some((e) => e.parentKey === key)) list.push(edge);

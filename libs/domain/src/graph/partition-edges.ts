@@ -95,18 +95,7 @@ export function isIdentityEdge(graph: AssetGraph, edge: ParentEdge): boolean {
   return m.kind === 'timeWindow' && (m.startOffset ?? 0) === 0 && (m.endOffset ?? 0) === 0;
 }
 
-/**
- * May a child count this parent's request in the same tick as its own input (same run)?
- * Both materializable, same partitions definition, identity-like mapping, same code location.
- */
-export function sameRunEligible(graph: AssetGraph, edge: ParentEdge): boolean {
-  const parent = graph.node(edge.parent);
-  const child = graph.node(edge.child);
-  if (parent.kind !== 'materializable' || child.kind !== 'materializable' || edge.isSelf) return false;
-  if (parent.codeLocation !== child.codeLocation) return false;
-  if (parent.partitionsFingerprint !== child.partitionsFingerprint) return false;
-  if (!parent.partitions) return true;
-  const m = edge.mappingSpec;
-  if (!m || m.kind === 'identity') return true;
-  return m.kind === 'timeWindow' && (m.startOffset ?? 0) === 0 && (m.endOffset ?? 0) === 0;
+/** May a child count this parent's request this tick as its own input (reference §2.2)? */
+export function sameRunEligible(_graph: AssetGraph, edge: ParentEdge): boolean {
+  return edge.sameRun;
 }

@@ -5,7 +5,7 @@ import { IndexSet } from '../collections/index-set';
 import type { AssetCursor, PlannerCursor } from '../cursor/cursor';
 import { currentDataTime } from '../data-time/data-time';
 import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
-import { downstreamOf, existingPartitions, isIdentityEdge, sameRunEligible, upstreamOf, type UpstreamResult } from '../graph/partition-edges';
+import { downstreamOf, existingPartitions, isIdentityEdge, upstreamOf, type UpstreamResult } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
 import type { AssetHistory, MaterializationEntry, ObservationEntry } from '../state/asset-history';
 import type { PlannerState } from '../state/planner-state';
@@ -20,8 +20,8 @@ export interface ParentTrigger {
 }
 
 export class TickContext {
-  /** Partitions requested so far this tick, by node index. */
-  readonly requested = new Map<number, IndexSet>();
+  /** Partitions requested so far this tick, by node index (an array: read on every edge). */
+  private readonly requestedByIndex: (IndexSet | undefined)[];
   /** Expected data time of requested unpartitioned assets once their run completes (§2.6). */
   readonly expected = new Map<number, Instant | null>();
   private readonly outdatedMemo = new Map<number, readonly string[]>();
@@ -35,7 +35,13 @@ export class TickContext {
     readonly state: PlannerState,
     readonly cursor: PlannerCursor,
     readonly now: Instant,
-  ) {}
+  ) {
+    this.requestedByIndex = new Array<IndexSet | undefined>(graph.nodes.length);
+  }
+
+  setRequested(index: number, set: IndexSet): void {
+    this.requestedByIndex[index] = set;
+  }
 
   /** Records at or below this storage id were seen by an earlier tick. */
   get since(): number {
@@ -86,20 +92,20 @@ export class TickContext {
   }
 
   requestedOf(index: number): IndexSet {
-    return this.requested.get(index) ?? IndexSet.EMPTY;
+    return this.requestedByIndex[index] ?? IndexSet.EMPTY;
   }
 
   /** Is the parent side of `edge` for child partition `childIndex` requested this tick in a run the child can share? */
   parentRequestedSameRun(edge: ParentEdge, childIndex: number): boolean {
-    const req = this.requested.get(edge.parent);
-    if (!req || req.isEmpty() || !sameRunEligible(this.graph, edge)) return false;
+    const req = this.requestedByIndex[edge.parent];
+    if (!edge.sameRun || !req || req.isEmpty()) return false;
     if (!this.graph.node(edge.parent).partitions) return req.has(0);
     return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
   }
 
   /** Is any mapped parent partition requested this tick at all (same run or not)? */
   parentRequestedAnyRun(edge: ParentEdge, childIndex: number): boolean {
-    const req = this.requested.get(edge.parent);
+    const req = this.requestedByIndex[edge.parent];
     if (!req || req.isEmpty()) return false;
     if (!this.graph.node(edge.parent).partitions) return req.has(0);
     return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
@@ -174,8 +180,8 @@ export class TickContext {
         }
         if (!confirmed.isEmpty()) out.push({ edge, partitions: confirmed, kind: 'updated' });
       }
-      const req = this.requested.get(edge.parent);
-      if (req && !req.isEmpty() && sameRunEligible(this.graph, edge)) {
+      const req = this.requestedByIndex[edge.parent];
+      if (edge.sameRun && req && !req.isEmpty()) {
         const affected = downstreamOf(this.graph, edge, req, this.now);
         if (!affected.isEmpty()) out.push({ edge, partitions: affected, kind: 'requested' });
       }

@@ -152,7 +152,7 @@ function owedEntries(ctx: TickContext, hits: readonly Hit[], owedSet: IndexSet, 
   return out;
 }
 
-/** Evaluates a unit; records its requests in ctx.requested. */
+/** Evaluates a unit; records its requests in the tick context. */
 export function evaluateUnit(ctx: TickContext, members: readonly AssetNode[]): MemberOutcome[] {
   const perMember = members.map((node) => ({ node, ...materializeHits(ctx, node) }));
   const candidates = union(perMember.flatMap((m) => m.hits.map((h) => h.partitions))).intersect(
@@ -190,7 +190,7 @@ export function evaluateUnit(ctx: TickContext, members: readonly AssetNode[]): M
   }
 
   return perMember.map((m, i) => {
-    ctx.requested.set(m.node.index, requested);
+    ctx.setRequested(m.node.index, requested);
     const skips: SkipHit[] = [...(skipsByMember[i] ?? [])];
     if (!inFlight.isEmpty()) skips.push({ partitions: inFlight, reason: 'inProgress', assets: [] });
     if (!unselected.isEmpty()) skips.push({ partitions: unselected, reason: 'notSelected', assets: [] });

@@ -30,6 +30,10 @@ export class RangeMap<T> {
   }
 
   get(index: number): T | undefined {
+    if (this.segments.length === 1) {
+      const only = this.segments[0] as Segment<T>;
+      return only.start <= index && index <= only.end ? only.value : undefined;
+    }
     const s = this.segments[this.lowerBound(index)];
     return s && s.start <= index ? s.value : undefined;
   }

@@ -93,10 +93,9 @@ export class AssetGraph {
     return this.byKey.get(key);
   }
 
+  /** The node at `index` (indices come from the graph itself: no bounds check on this hot path). */
   node(index: number): AssetNode {
-    const n = this.nodes[index];
-    if (!n) throw new Error(`no asset at index ${index}`);
-    return n;
+    return this.nodes[index] as AssetNode;
   }
 
   has(key: string): boolean {

@@ -11,7 +11,9 @@ import { randomUUID } from 'node:crypto';
 import type { AnyCloudEvent, DefinitionsV1 } from '@freshet/contracts';
 import { type GraphCache, type LeaderLease } from '@freshet/cache';
 import {
+  InvalidSpecsError,
   PlannerState,
+  buildAssetGraph,
   decodeCursor,
   emptyCursor,
   evaluate,
@@ -19,10 +21,10 @@ import {
   type PlannerCursor,
   type TickResult,
 } from '@freshet/domain';
-import type { EventBus } from '@freshet/messaging';
+import { NonRetriableError, type EventBus } from '@freshet/messaging';
 import { CursorVersionConflictError, RecordTypes, type EventLog, type EventRecord, type JsonValue, type NewRecord } from '@freshet/storage';
 import type { ServiceLogger } from '../logger';
-import { DefinitionsBook } from './definitions-book';
+import { DefinitionsBook, toDomainSpecs } from './definitions-book';
 import { decisionWrites } from './decision-events';
 import { IngestBatcher } from './ingest-batcher';
 import { PlannerRecordTypes, recordOfEvent } from './ingest-records';
@@ -129,8 +131,9 @@ export class PlannerCore {
   }
 
   /** Stores a consumed event; resolves once it is in the event log (then the offset may be committed). */
-  ingest(event: AnyCloudEvent): Promise<void> {
-    return this.batcher.add(recordOfEvent(event));
+  async ingest(event: AnyCloudEvent): Promise<void> {
+    if (event.type === 'dev.freshet.definitions.v1') rejectInvalidDefinitions(event.data);
+    await this.batcher.add(recordOfEvent(event));
   }
 
   async start(): Promise<void> {
@@ -431,6 +434,19 @@ export class PlannerCore {
     if (at === null) return;
     const delay = Math.min(MAX_WAKE_DELAY_MS, Math.max(0, at - now));
     this.wakeTimer = setTimeout(() => this.requestTick(), delay);
+  }
+}
+
+/** Definitions the domain cannot build a graph from never enter the log: dead-letter them with the problems. */
+function rejectInvalidDefinitions(payload: DefinitionsV1): void {
+  try {
+    buildAssetGraph(toDomainSpecs(payload));
+  } catch (error) {
+    if (error instanceof InvalidSpecsError) {
+      const problems = error.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+      throw new NonRetriableError(`definitions of ${payload.codeLocation} are invalid: ${problems}`, 'INVALID_DEFINITIONS', { cause: error });
+    }
+    throw error;
   }
 }
 

@@ -65,6 +65,7 @@ export class WorkerCore {
   private readonly finished = new Set<string>();
   private readonly listeners: ((outcome: RunOutcome) => void)[] = [];
   private running = 0;
+  private highestEpoch = 0;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -105,6 +106,12 @@ export class WorkerCore {
     const runId = request.runId;
     if (request.codeLocation !== this.deps.location.name) return this.report({ runId, status: 'skipped', reason: `for code location ${request.codeLocation}` });
     if (await this.alreadyFinished(runId)) return this.report({ runId, status: 'skipped', reason: 'already finished' });
+    // Fencing is enforced where decisions commit (the planner's cursor version); a request of an
+    // older epoch was committed before its planner was replaced, so it is still owed: run it, say so.
+    if (request.plannerEpoch < this.highestEpoch) {
+      this.deps.logger.warn(`worker ${this.workerId}: run ${runId} comes from planner epoch ${request.plannerEpoch} (highest seen ${this.highestEpoch})`);
+    }
+    this.highestEpoch = Math.max(this.highestEpoch, request.plannerEpoch);
 
     const aps: AssetPartitionId[] = request.assetPartitions.map((ap) => ({ asset: ap.asset, partition: ap.partition ?? null }));
     const lockHolder = `${this.workerId}:${runId}`;

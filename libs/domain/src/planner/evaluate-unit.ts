@@ -112,7 +112,10 @@ function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits:
   for (const name of SKIP_ORDER) {
     if (!node.automation.skipOn.has(name)) continue;
     // Backfill partitions are exempt from recentFailure (backfillInProgress is sorted out by the caller).
-    const scope = name === 'recentFailure' ? automatic : candidates;
+    let scope = name === 'recentFailure' ? automatic : candidates;
+    // The outdated-ancestor walk is the costly one: a candidate already held back by a missing or
+    // in-flight parent is not walked too (same outcome, and the cheaper reason is the first cause).
+    if (name === 'parentOutdated') for (const held of out) scope = scope.difference(held.partitions);
     out.push(...SKIP_RULES[name](ctx, node, scope, hits));
   }
   // A backfill runs parents first.

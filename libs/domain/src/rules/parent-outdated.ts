@@ -44,13 +44,17 @@ function collectFromParent(ctx: TickContext, edge: ParentEdge, index: number, in
 export function outdatedAncestors(ctx: TickContext, node: AssetNode, index: number): readonly string[] {
   if (node.kind !== 'materializable' || node.parents.length === 0) return NONE;
   return ctx.memoOutdated(node.index, index, () => {
+    // An asset partition with unconsumed parent data is itself the thing to wait on: the walk
+    // stops there (Dagster goes on up through its other parents; the skip is the same, and the
+    // nearest outdated asset is the one worth naming). This keeps the walk over partitioned
+    // graphs from visiting every ancestor partition.
+    for (const edge of node.parents) {
+      if (ctx.graph.node(edge.parent).kind !== 'source' && parentIsNewer(ctx, edge, index)) return [node.key];
+    }
     let result: Set<string> | null = null;
     for (const edge of node.parents) {
       if (ctx.graph.node(edge.parent).kind === 'source') continue;
-      if (parentIsNewer(ctx, edge, index)) {
-        result ??= new Set<string>();
-        result.add(node.key);
-      } else result = collectFromParent(ctx, edge, index, result);
+      result = collectFromParent(ctx, edge, index, result);
     }
     return result ? sortedUnique(result) : NONE;
   });

@@ -21,6 +21,7 @@ import {
   type ServiceLogger,
 } from '@freshet/runtime';
 import { ResourceSet, loadCodeLocation, type CodeLocation, type LogSink } from '@freshet/sdk';
+import { dbtCodeLocation, findDbtProject } from '@freshet/dbt';
 import { IN_MEMORY_EVENT_LOG, createEmbeddedEventLog, type EventLog } from '@freshet/storage';
 import { ObserverModule } from '../../../observer/src/observer.module';
 import { PLANNER_GROUP, PlannerModule } from '../../../planner/src/planner.module';
@@ -50,7 +51,10 @@ export function resolveLocationPath(given: string, cwd: string): string {
 }
 
 export async function startDevRuntime(config: DevConfig, locationPath: string, logger: ServiceLogger, cwd: string, log?: LogSink): Promise<DevRuntime> {
-  const location = loadCodeLocation(locationPath);
+  const variables = userEnvironment();
+  // A dbt project folder (it holds dbt_project.yml) is a code location of its own.
+  const dbtProject = findDbtProject(locationPath);
+  const location = dbtProject === null ? loadCodeLocation(locationPath) : dbtCodeLocation(dbtProject, { env: variables }).location;
   const bus = new InMemoryEventBus({ service: 'dev', logger: silentBusLogger, autoCreateTopics: true });
   await bus.ensureTopics(topicConfigs({ partitionsOverride: 3 }));
   const dataDir = config.eventLogDir === IN_MEMORY_EVENT_LOG ? IN_MEMORY_EVENT_LOG : path.resolve(cwd, config.eventLogDir);
@@ -59,7 +63,6 @@ export async function startDevRuntime(config: DevConfig, locationPath: string, l
   const cache = new InMemoryGraphCache();
   const lease = new LocalLeaderLease();
   const locks = new InMemoryPartitionLocks();
-  const variables = userEnvironment();
   const resources = new ResourceSet(location.resources, { env: variables, baseDir: cwd });
   // The modules' own close hooks have nothing to close: this function owns the shared adapters.
   const shared = { close: () => Promise.resolve() };

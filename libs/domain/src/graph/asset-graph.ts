@@ -14,6 +14,9 @@ import { defaultPartitionMapping, makePartitionMapping, makePartitionsDefinition
 export interface ParentEdge {
   readonly parent: number;
   readonly parentKey: string;
+  /** The parent's kind and whether it is partitioned: read on every edge, kept on the edge. */
+  readonly parentKind: AssetKind;
+  readonly parentPartitioned: boolean;
   readonly child: number;
   /** Both sides partitioned: the mapping (explicit or default). Otherwise null (see partition-edges). */
   readonly mapping: PartitionMapping | null;
@@ -217,6 +220,8 @@ export function buildAssetGraph(specs: readonly AssetSpec[], options: GraphOptio
       const edge: ParentEdge = {
         parent: indexOf.get(key) as number,
         parentKey: key,
+        parentKind: parentDraft.kind,
+        parentPartitioned: up !== null,
         child,
         mapping,
         mappingSpec,

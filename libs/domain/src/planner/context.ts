@@ -5,7 +5,7 @@ import { IndexSet } from '../collections/index-set';
 import type { AssetCursor, PlannerCursor } from '../cursor/cursor';
 import { currentDataTime } from '../data-time/data-time';
 import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
-import { downstreamOf, existingPartitions, isIdentityEdge, upstreamOf, type UpstreamResult } from '../graph/partition-edges';
+import { downstreamOf, existingPartitions, isIdentityEdge, SINGLE, upstreamOf, type UpstreamResult } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
 import type { AssetHistory, MaterializationEntry, ObservationEntry } from '../state/asset-history';
 import type { PlannerState } from '../state/planner-state';
@@ -24,10 +24,13 @@ export class TickContext {
   private readonly requestedByIndex: (IndexSet | undefined)[];
   /** Expected data time of requested unpartitioned assets once their run completes (§2.6). */
   readonly expected = new Map<number, Instant | null>();
+  /** Outdated ancestors of partition 0 by node index (every unpartitioned asset), then of other partitions. */
+  private readonly outdatedOfFirst: (readonly string[] | undefined)[];
   private readonly outdatedMemo = new Map<number, readonly string[]>();
-  private readonly currentDataTimeMemo = new Map<number, Instant | null>();
-  private readonly existingMemo = new Map<number, IndexSet>();
-  private readonly triggerMemo = new Map<number, readonly ParentTrigger[]>();
+  /** Per-node memo tables, by node index (undefined = not computed yet). */
+  private readonly currentDataTimeMemo: (Instant | null | undefined)[];
+  private readonly existingMemo: (IndexSet | undefined)[];
+  private readonly triggerMemo: (readonly ParentTrigger[] | undefined)[];
   private readonly upstreamMemo = new Map<ParentEdge, Map<number, UpstreamResult>>();
 
   constructor(
@@ -36,7 +39,12 @@ export class TickContext {
     readonly cursor: PlannerCursor,
     readonly now: Instant,
   ) {
-    this.requestedByIndex = new Array<IndexSet | undefined>(graph.nodes.length);
+    const n = graph.nodes.length;
+    this.requestedByIndex = new Array<IndexSet | undefined>(n);
+    this.outdatedOfFirst = new Array<readonly string[] | undefined>(n);
+    this.currentDataTimeMemo = new Array<Instant | null | undefined>(n);
+    this.existingMemo = new Array<IndexSet | undefined>(n);
+    this.triggerMemo = new Array<readonly ParentTrigger[] | undefined>(n);
   }
 
   setRequested(index: number, set: IndexSet): void {
@@ -57,17 +65,22 @@ export class TickContext {
   }
 
   existing(node: AssetNode): IndexSet {
-    let e = this.existingMemo.get(node.index);
+    if (!node.partitions) return SINGLE;
+    let e = this.existingMemo[node.index];
     if (!e) {
       e = existingPartitions(node, this.now);
-      this.existingMemo.set(node.index, e);
+      this.existingMemo[node.index] = e;
     }
     return e;
   }
 
   currentDataTime(node: AssetNode): Instant | null {
-    if (!this.currentDataTimeMemo.has(node.index)) this.currentDataTimeMemo.set(node.index, currentDataTime(node, this.state, this.now));
-    return this.currentDataTimeMemo.get(node.index) ?? null;
+    let t = this.currentDataTimeMemo[node.index];
+    if (t === undefined) {
+      t = currentDataTime(node, this.state, this.now);
+      this.currentDataTimeMemo[node.index] = t;
+    }
+    return t;
   }
 
   /** Expected data time of a parent this tick: its expected one if requested, else its current one. */
@@ -77,7 +90,7 @@ export class TickContext {
 
   /** upstreamOf, memoized for the tick (every rule asks about the same edges). */
   upstream(edge: ParentEdge, childIndex: number): UpstreamResult {
-    if (!this.graph.node(edge.parent).partitions) return upstreamOf(this.graph, edge, childIndex, this.now);
+    if (!edge.parentPartitioned) return upstreamOf(this.graph, edge, childIndex, this.now);
     let byIndex = this.upstreamMemo.get(edge);
     if (!byIndex) {
       byIndex = new Map();
@@ -97,9 +110,10 @@ export class TickContext {
 
   /** Is the parent side of `edge` for child partition `childIndex` requested this tick in a run the child can share? */
   parentRequestedSameRun(edge: ParentEdge, childIndex: number): boolean {
+    if (!edge.sameRun) return false;
     const req = this.requestedByIndex[edge.parent];
-    if (!edge.sameRun || !req || req.isEmpty()) return false;
-    if (!this.graph.node(edge.parent).partitions) return req.has(0);
+    if (!req || req.isEmpty()) return false;
+    if (!edge.parentPartitioned) return req.has(0);
     return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
   }
 
@@ -107,7 +121,7 @@ export class TickContext {
   parentRequestedAnyRun(edge: ParentEdge, childIndex: number): boolean {
     const req = this.requestedByIndex[edge.parent];
     if (!req || req.isEmpty()) return false;
-    if (!this.graph.node(edge.parent).partitions) return req.has(0);
+    if (!edge.parentPartitioned) return req.has(0);
     return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
   }
 
@@ -163,13 +177,12 @@ export class TickContext {
 
   /** Child partitions each parent triggers this tick (new data since the last tick, or a same-run request). */
   parentTriggers(node: AssetNode): readonly ParentTrigger[] {
-    const memo = this.triggerMemo.get(node.index);
+    const memo = this.triggerMemo[node.index];
     if (memo) return memo;
     const out: ParentTrigger[] = [];
     for (const edge of node.parents) {
-      const parent = this.graph.node(edge.parent);
-      if (parent.kind === 'source') continue;
-      const updated = this.state.historyAt(parent.index).updatedSince(this.since);
+      if (edge.parentKind === 'source') continue;
+      const updated = this.state.historyAt(edge.parent).updatedSince(this.since);
       if (!updated.isEmpty()) {
         let confirmed: IndexSet;
         if (isIdentityEdge(this.graph, edge)) confirmed = this.newDataAlongIdentity(edge, updated.intersect(this.existing(node)));
@@ -186,7 +199,7 @@ export class TickContext {
         if (!affected.isEmpty()) out.push({ edge, partitions: affected, kind: 'requested' });
       }
     }
-    this.triggerMemo.set(node.index, out);
+    this.triggerMemo[node.index] = out;
     return out;
   }
 
@@ -227,12 +240,13 @@ export class TickContext {
     return IndexSet.fromRanges(out);
   }
 
-  memoOutdated(nodeIndex: number, partition: number, compute: () => readonly string[]): readonly string[] {
-    const key = partition * this.graph.nodes.length + nodeIndex;
-    const hit = this.outdatedMemo.get(key);
-    if (hit) return hit;
-    const value = compute();
-    this.outdatedMemo.set(key, value);
-    return value;
+  /** Outdated ancestors of (node, partition) computed earlier this tick, if any. */
+  outdatedMemoOf(nodeIndex: number, partition: number): readonly string[] | undefined {
+    return partition === 0 ? this.outdatedOfFirst[nodeIndex] : this.outdatedMemo.get(partition * this.graph.nodes.length + nodeIndex);
+  }
+
+  rememberOutdated(nodeIndex: number, partition: number, value: readonly string[]): void {
+    if (partition === 0) this.outdatedOfFirst[nodeIndex] = value;
+    else this.outdatedMemo.set(partition * this.graph.nodes.length + nodeIndex, value);
   }
 }

@@ -65,8 +65,11 @@ export interface MemberOutcome {
   readonly wakeAt: Instant | null;
 }
 
-function owedHits(ctx: TickContext, node: AssetNode): Hit[] {
-  const entries = ctx.assetCursor(node.key)?.owed ?? [];
+const NO_HITS: readonly Hit[] = [];
+
+function owedHits(ctx: TickContext, node: AssetNode): readonly Hit[] {
+  const entries = ctx.assetCursor(node.key)?.owed;
+  if (!entries || entries.length === 0) return NO_HITS;
   const h = ctx.history(node);
   const hits: Hit[] = [];
   for (const e of entries) {
@@ -81,21 +84,28 @@ function owedHits(ctx: TickContext, node: AssetNode): Hit[] {
   return hits;
 }
 
+const EVENT_RULES = ['missing', 'parentUpdated', 'codeVersionChanged'] as const;
+
+function pushAll<T>(into: T[], items: readonly T[]): void {
+  for (const it of items) into.push(it);
+}
+
 function materializeHits(ctx: TickContext, node: AssetNode): { hits: Hit[]; wakeAt: Instant | null } {
   const on = node.automation.materializeOn;
   const hits: Hit[] = [];
   let wakeAt: Instant | null = null;
-  if (node.kind === 'materializable' && node.automation.policy !== 'none') {
-    for (const name of ['missing', 'parentUpdated', 'codeVersionChanged'] as const) if (on.has(name)) hits.push(...MATERIALIZE_RULES[name](ctx, node));
+  if (node.kind !== 'materializable') return { hits, wakeAt };
+  if (node.automation.policy !== 'none') {
+    for (const name of EVENT_RULES) if (on.has(name)) pushAll(hits, MATERIALIZE_RULES[name](ctx, node));
     if (on.has('freshness')) {
       const plan = planFreshness(ctx, node);
-      hits.push(...plan.hits);
+      pushAll(hits, plan.hits);
       wakeAt = plan.wakeAt;
     }
-    if (on.has('cron')) hits.push(...cronHits(ctx, node));
-    hits.push(...owedHits(ctx, node));
+    if (on.has('cron')) pushAll(hits, cronHits(ctx, node));
+    pushAll(hits, owedHits(ctx, node));
   }
-  if (node.kind === 'materializable') hits.push(...backfillHits(ctx, node));
+  pushAll(hits, backfillHits(ctx, node));
   return { hits, wakeAt };
 }
 
@@ -105,10 +115,17 @@ function union(sets: Iterable<IndexSet>): IndexSet {
   return out;
 }
 
+/** Partitions that only a backfill makes candidates of (`backfill` hits). */
+function backfillPartitions(hits: readonly Hit[]): IndexSet {
+  let out = IndexSet.EMPTY;
+  for (const h of hits) if (h.reason === 'backfill') out = out.union(h.partitions);
+  return out;
+}
+
 function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits: readonly Hit[]): SkipHit[] {
   if (candidates.isEmpty()) return [];
   const out: SkipHit[] = [];
-  const automatic = candidates.difference(union(hits.filter((h) => h.reason === 'backfill').map((h) => h.partitions)));
+  const automatic = candidates.difference(backfillPartitions(hits));
   for (const name of SKIP_ORDER) {
     if (!node.automation.skipOn.has(name)) continue;
     // Backfill partitions are exempt from recentFailure (backfillInProgress is sorted out by the caller).
@@ -116,7 +133,7 @@ function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits:
     // The outdated-ancestor walk is the costly one: a candidate already held back by a missing or
     // in-flight parent is not walked too (same outcome, and the cheaper reason is the first cause).
     if (name === 'parentOutdated') for (const held of out) scope = scope.difference(held.partitions);
-    out.push(...SKIP_RULES[name](ctx, node, scope, hits));
+    pushAll(out, SKIP_RULES[name](ctx, node, scope, hits));
   }
   // A backfill runs parents first.
   const backfilled = candidates.difference(automatic);
@@ -155,8 +172,64 @@ function owedEntries(ctx: TickContext, hits: readonly Hit[], owedSet: IndexSet, 
   return out;
 }
 
+function owedOf(ctx: TickContext, node: AssetNode, hits: readonly Hit[], owedSet: IndexSet, requested: IndexSet): OwedEntry[] {
+  // With a retry delay, requested work stays owed until it lands, so a failure is retried.
+  const retries = node.automation.retryAfterFailureMinutes !== null;
+  const owed = owedEntries(ctx, hits, owedSet, node.isRoot);
+  if (!retries) return owed;
+  const out = owed.map((e) => ({ ...e, carry: true }));
+  for (const e of owedEntries(ctx, hits, requested, node.isRoot)) out.push({ ...e, carry: true });
+  return out;
+}
+
+/**
+ * evaluateUnit for a unit of one asset (nearly every unit): the same steps without the
+ * per-member bookkeeping, since the tick runs it for every candidate asset.
+ */
+function evaluateSingle(ctx: TickContext, node: AssetNode): MemberOutcome {
+  const { hits, wakeAt } = materializeHits(ctx, node);
+  let hit = IndexSet.EMPTY;
+  for (const h of hits) hit = hit.union(h.partitions);
+  const candidates = hit.intersect(ctx.existing(node));
+  if (candidates.isEmpty()) return { node, hits: [], skips: [], requested: IndexSet.EMPTY, discarded: IndexSet.EMPTY, owed: [], notSelected: false, wakeAt };
+
+  const backfillOnly = backfillPartitions(hits);
+  const unselected = node.selected ? IndexSet.EMPTY : candidates.difference(backfillOnly);
+  const inFlight = ctx.history(node).inFlight().intersect(candidates);
+  const open = candidates.difference(inFlight).difference(unselected);
+  const rawSkips = skipsFor(ctx, node, candidates.difference(unselected), hits);
+  let heldByOthers = IndexSet.EMPTY;
+  for (const h of rawSkips) if (h.reason !== 'backfillInProgress') heldByOthers = heldByOthers.union(h.partitions);
+  const skips: SkipHit[] = [];
+  let skipped = IndexSet.EMPTY;
+  for (const raw of rawSkips) {
+    const h = raw.reason === 'backfillInProgress' ? { ...raw, partitions: raw.partitions.difference(backfillOnly.difference(heldByOthers)) } : raw;
+    if (h.partitions.isEmpty()) continue;
+    skips.push(h);
+    skipped = skipped.union(h.partitions);
+  }
+  let requested = open.difference(skipped);
+
+  let discarded = IndexSet.EMPTY;
+  const limit = node.automation.maxPerTick;
+  if (limit !== null) {
+    const limited = requested.difference(backfillOnly);
+    const { rest } = node.selfEdge ? limited.takeOldest(limit) : limited.takeNewest(limit);
+    discarded = rest;
+    requested = requested.difference(rest);
+  }
+
+  ctx.setRequested(node.index, requested);
+  if (!inFlight.isEmpty()) skips.push({ partitions: inFlight, reason: 'inProgress', assets: [] });
+  if (!unselected.isEmpty()) skips.push({ partitions: unselected, reason: 'notSelected', assets: [] });
+  if (!discarded.isEmpty()) skips.push({ partitions: discarded, reason: 'rateLimited', assets: [] });
+  const owedSet = candidates.difference(requested).difference(discarded).difference(unselected);
+  return { node, hits, skips, requested, discarded, owed: owedOf(ctx, node, hits, owedSet, requested), notSelected: !unselected.isEmpty(), wakeAt };
+}
+
 /** Evaluates a unit; records its requests in the tick context. */
 export function evaluateUnit(ctx: TickContext, members: readonly AssetNode[]): MemberOutcome[] {
+  if (members.length === 1) return [evaluateSingle(ctx, members[0] as AssetNode)];
   const perMember = members.map((node) => ({ node, ...materializeHits(ctx, node) }));
   const candidates = union(perMember.flatMap((m) => m.hits.map((h) => h.partitions))).intersect(
     union(members.map((m) => ctx.existing(m))),
@@ -199,17 +272,13 @@ export function evaluateUnit(ctx: TickContext, members: readonly AssetNode[]): M
     if (!unselected.isEmpty()) skips.push({ partitions: unselected, reason: 'notSelected', assets: [] });
     if (!discarded.isEmpty()) skips.push({ partitions: discarded, reason: 'rateLimited', assets: [] });
     const owedSet = candidates.difference(requested).difference(discarded).difference(unselected);
-    // With a retry delay, requested work stays owed until it lands, so a failure is retried.
-    const retries = m.node.automation.retryAfterFailureMinutes !== null;
-    const owed = owedEntries(ctx, m.hits, owedSet, m.node.isRoot).map((e) => (retries ? { ...e, carry: true } : e));
-    if (retries) owed.push(...owedEntries(ctx, m.hits, requested, m.node.isRoot).map((e) => ({ ...e, carry: true })));
     return {
       node: m.node,
       hits: m.hits,
       skips,
       requested,
       discarded,
-      owed,
+      owed: owedOf(ctx, m.node, m.hits, owedSet, requested),
       notSelected: !unselected.isEmpty(),
       wakeAt: m.wakeAt,
     };

@@ -34,6 +34,8 @@ export interface MaterializationRecord extends RecordBase {
   readonly inputs: Readonly<Record<string, InputPointer>>;
   /** Data time as computed by the worker, if it did; the planner computes its own from the inputs. */
   readonly dataTime?: Instant | null;
+  /** How long the step took, as the worker measured it; freshness planning learns compute times from it. */
+  readonly durationMs?: number;
   /**
    * The record covers every partition from `partition` to this key (inclusive), with one data
    * version: a single-run backfill of a range. Stored as one entry, however many partitions.

@@ -10,21 +10,20 @@ export const parentMissing = (ctx: TickContext, node: AssetNode, candidates: Ind
   const edges = node.selfEdge ? [...node.parents, node.selfEdge] : node.parents;
   if (edges.length === 0) return [];
   return skipEach(candidates, 'parentMissing', (i) => {
-    const missing: string[] = [];
+    let missing: string[] | null = null;
     for (const edge of edges) {
-      const parent = ctx.graph.node(edge.parent);
-      if (parent.kind === 'source') continue;
+      if (edge.parentKind === 'source') continue;
       if (!edge.isSelf && ctx.parentRequestedSameRun(edge, i)) continue;
-      const h = ctx.history(parent);
-      if (!parent.partitions) {
-        const present = parent.kind === 'observableSource' ? h.lastUpdate !== null : h.materializations.get(0) !== undefined;
-        if (!present) missing.push(parent.key);
+      const h = ctx.state.historyAt(edge.parent);
+      if (!edge.parentPartitioned) {
+        const present = edge.parentKind === 'observableSource' ? h.lastUpdate !== null : h.materializations.get(0) !== undefined;
+        if (!present) (missing ??= []).push(edge.parentKey);
         continue;
       }
       const mapped = ctx.upstream(edge, i).partitions;
-      const have = parent.kind === 'observableSource' ? (h.lastUpdate ? mapped : h.observations.keys().intersect(mapped)) : h.materialized().intersect(mapped);
-      if (!mapped.difference(have).isEmpty()) missing.push(parent.key);
+      const have = edge.parentKind === 'observableSource' ? (h.lastUpdate ? mapped : h.observations.keys().intersect(mapped)) : h.materialized().intersect(mapped);
+      if (!mapped.difference(have).isEmpty()) (missing ??= []).push(edge.parentKey);
     }
-    return missing.length > 0 ? missing : null;
+    return missing;
   });
 };

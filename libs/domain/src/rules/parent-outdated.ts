@@ -11,10 +11,11 @@ import { skipEach, sortedUnique, type SkipHit } from './rule';
 const MAX_RECURSION_PARTITIONS = 100;
 
 function parentIsNewer(ctx: TickContext, edge: ParentEdge, index: number): boolean {
-  const child = ctx.graph.node(edge.child);
-  const parent = ctx.graph.node(edge.parent);
   // An unpartitioned parent only concerns the latest partition of a time-partitioned child.
-  if (!parent.partitions && child.isTimePartitioned && ctx.existing(child).last() !== index) return false;
+  if (!edge.parentPartitioned) {
+    const child = ctx.graph.node(edge.child);
+    if (child.isTimePartitioned && ctx.existing(child).last() !== index) return false;
+  }
   return ctx.parentHasNewDataIgnoringRuns(edge, index);
 }
 
@@ -43,21 +44,27 @@ function collectFromParent(ctx: TickContext, edge: ParentEdge, index: number, in
 
 export function outdatedAncestors(ctx: TickContext, node: AssetNode, index: number): readonly string[] {
   if (node.kind !== 'materializable' || node.parents.length === 0) return NONE;
-  return ctx.memoOutdated(node.index, index, () => {
-    // An asset partition with unconsumed parent data is itself the thing to wait on: the walk
-    // stops there (Dagster goes on up through its other parents; the skip is the same, and the
-    // nearest outdated asset is the one worth naming). This keeps the walk over partitioned
-    // graphs from visiting every ancestor partition.
-    for (const edge of node.parents) {
-      if (ctx.graph.node(edge.parent).kind !== 'source' && parentIsNewer(ctx, edge, index)) return [node.key];
-    }
-    let result: Set<string> | null = null;
-    for (const edge of node.parents) {
-      if (ctx.graph.node(edge.parent).kind === 'source') continue;
-      result = collectFromParent(ctx, edge, index, result);
-    }
-    return result ? sortedUnique(result) : NONE;
-  });
+  const memo = ctx.outdatedMemoOf(node.index, index);
+  if (memo !== undefined) return memo;
+  const value = computeOutdatedAncestors(ctx, node, index);
+  ctx.rememberOutdated(node.index, index, value);
+  return value;
+}
+
+function computeOutdatedAncestors(ctx: TickContext, node: AssetNode, index: number): readonly string[] {
+  // An asset partition with unconsumed parent data is itself the thing to wait on: the walk
+  // stops there (Dagster goes on up through its other parents; the skip is the same, and the
+  // nearest outdated asset is the one worth naming). This keeps the walk over partitioned
+  // graphs from visiting every ancestor partition.
+  for (const edge of node.parents) {
+    if (edge.parentKind !== 'source' && parentIsNewer(ctx, edge, index)) return [node.key];
+  }
+  let result: Set<string> | null = null;
+  for (const edge of node.parents) {
+    if (edge.parentKind === 'source') continue;
+    result = collectFromParent(ctx, edge, index, result);
+  }
+  return result ? sortedUnique(result) : NONE;
 }
 
 export const parentOutdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] =>
@@ -66,12 +73,11 @@ export const parentOutdated = (ctx: TickContext, node: AssetNode, candidates: In
     : skipEach(candidates, 'parentOutdated', (i) => {
     let found: Set<string> | null = null;
     for (const edge of node.parents) {
-      const parent = ctx.graph.node(edge.parent);
-      if (parent.kind !== 'materializable' || ctx.parentRequestedSameRun(edge, i)) continue;
+      if (edge.parentKind !== 'materializable' || ctx.parentRequestedSameRun(edge, i)) continue;
       // Requested this tick in a run the child cannot share: it lands later; wait for it.
       if (ctx.parentRequestedAnyRun(edge, i)) {
         found ??= new Set<string>();
-        found.add(parent.key);
+        found.add(edge.parentKey);
         continue;
       }
       found = collectFromParent(ctx, edge, i, found);

@@ -13,7 +13,7 @@ export const parentUpdated = (ctx: TickContext, node: AssetNode): Hit[] => {
   let fromSources = IndexSet.EMPTY;
   const sources: string[] = [];
   for (const t of ctx.parentTriggers(node)) {
-    if (ctx.graph.node(t.edge.parent).kind === 'observableSource') {
+    if (t.edge.parentKind === 'observableSource') {
       fromSources = fromSources.union(t.partitions);
       sources.push(t.edge.parentKey);
     } else {

@@ -47,6 +47,13 @@ export function skipEach(candidates: IndexSet, reason: SkipReason, test: (index:
 }
 
 export function sortedUnique(keys: Iterable<string>): string[] {
-  if (Array.isArray(keys) && keys.length <= 1) return keys as string[];
+  if (Array.isArray(keys)) {
+    const list = keys as string[];
+    if (list.length <= 1) return list;
+    // Keys usually come in parent order (sorted already): check before copying and sorting.
+    let ascending = true;
+    for (let i = 1; i < list.length && ascending; i++) ascending = (list[i - 1] as string) < (list[i] as string);
+    if (ascending) return list;
+  }
   return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

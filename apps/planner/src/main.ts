@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig('planner');
   const logger = jsonLineLogger('planner', config.logLevel === 'debug' || config.logLevel === 'trace' || config.logLevel === 'info' ? 'info' : 'warn');
   // Several partitions at once, so events arriving together share one event-log transaction.
-  const adapters = await createServiceAdapters(config, { logger, partitionsConsumedConcurrently: 6 });
+  const adapters = await createServiceAdapters(config, { logger, partitionsConsumedConcurrently: 16 });
   await adapters.bus.ensureTopics(topicConfigs());
   const app = await NestFactory.createMicroservice(
     PlannerModule.forRoot({ ...adapters, adapters, logger, tickMs: config.plannerTickMs }),

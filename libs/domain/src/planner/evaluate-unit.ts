@@ -11,7 +11,7 @@ import { backfillHits, backfillParentsPending } from '../rules/backfill';
 import { backfillInProgress } from '../rules/backfill-in-progress';
 import { codeVersionChanged } from '../rules/code-version-changed';
 import { cronHits, parentsNotUpdatedSince } from '../rules/cron';
-import { planFreshness } from '../rules/freshness';
+import { freshnessDriven, freshnessGate, planFreshness } from '../rules/freshness';
 import { missing } from '../rules/missing';
 import { nonexistentParentPartitions } from '../rules/nonexistent-parent-partitions';
 import { notAllParentsUpdated } from '../rules/not-all-parents-updated';
@@ -126,15 +126,22 @@ function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits:
   if (candidates.isEmpty()) return [];
   const out: SkipHit[] = [];
   const automatic = candidates.difference(backfillPartitions(hits));
+  // A freshness-driven candidate is held back by its refresh cone instead of by outdated
+  // ancestors: ancestors that satisfy the required data time, or run with it, do not hold it.
+  const driven = freshnessDriven(ctx, node) ? automatic.intersect(ctx.existing(node)) : IndexSet.EMPTY;
   for (const name of SKIP_ORDER) {
     if (!node.automation.skipOn.has(name)) continue;
     // Backfill partitions are exempt from recentFailure (backfillInProgress is sorted out by the caller).
     let scope = name === 'recentFailure' ? automatic : candidates;
     // The outdated-ancestor walk is the costly one: a candidate already held back by a missing or
     // in-flight parent is not walked too (same outcome, and the cheaper reason is the first cause).
-    if (name === 'parentOutdated') for (const held of out) scope = scope.difference(held.partitions);
+    if (name === 'parentOutdated') {
+      for (const held of out) scope = scope.difference(held.partitions);
+      scope = scope.difference(driven);
+    }
     pushAll(out, SKIP_RULES[name](ctx, node, scope, hits));
   }
+  if (!driven.isEmpty()) for (const w of freshnessGate(ctx, node).waiting) out.push({ ...w, partitions: w.partitions.intersect(driven) });
   // A backfill runs parents first.
   const backfilled = candidates.difference(automatic);
   if (!backfilled.isEmpty())

@@ -16,6 +16,7 @@ import { collectDiscards, collectRequests, collectSkips } from './decisions';
 import { evaluateUnit, type MemberOutcome } from './evaluate-unit';
 import { nextCronTick } from '../rules/cron';
 import { expectedIfMaterialized } from '../rules/freshness';
+import { refreshPlanOf } from '../freshness/refresh-plan';
 import type { StalenessChange, TickResult, Violation, ViolationChange } from './types';
 
 export interface EvaluateOptions {
@@ -119,6 +120,8 @@ export function evaluate(
   const cursor = alignCursor(decodeCursor(cursorInput), graph);
   const ctx = new TickContext(graph, state, cursor, now);
   const dirty = markDirty(ctx, options.full === true || cursor.lastTickAt === null);
+  // Assets whose policy needs a refresh now, with their refresh cones (and moved wake-ups).
+  for (const i of refreshPlanOf(ctx).touched) dirty[i] = 1;
 
   const outcomes: MemberOutcome[][] = [];
   const byIndex = new Map<number, MemberOutcome>();

@@ -60,7 +60,10 @@ export function skipPhrase(asset: string, d: ReasonDetail<SkipReason>): string {
     case 'notAllParentsUpdated':
       return `waiting for ${list(a)} to update before ${asset} runs again`;
     case 'recentFailure':
-      return `the latest attempt at ${asset} failed and nothing has changed since`;
+      // With assets: an ancestor a freshness refresh needs failed and is backing off.
+      return a.length > 0
+        ? `waiting on ${list(a)}: ${be(a, 'its', 'their')} latest attempt failed, and a retry waits for the back-off`
+        : `the latest attempt at ${asset} failed and nothing has changed since`;
     case 'backfillInProgress':
       return `backfill ${list(a)} will materialize ${asset}`;
     case 'nonexistentParentPartitions':
@@ -68,7 +71,10 @@ export function skipPhrase(asset: string, d: ReasonDetail<SkipReason>): string {
     case 'rateLimited':
       return `${asset} is past its per-tick limit`;
     case 'notSelected':
-      return `${asset} is outside the planner's selection`;
+      // With assets: ancestors a freshness refresh needs, which the planner may not request.
+      return a.length > 0
+        ? `waiting on ${list(a)}: ${be(a, 'its', 'their')} data is older than ${asset} needs, and the planner does not request ${be(a, 'it', 'them')} (outside its selection, or not refreshed for freshness)`
+        : `${asset} is outside the planner's selection`;
   }
 }
 

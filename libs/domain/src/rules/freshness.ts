@@ -1,13 +1,14 @@
-// `freshness` / `downstreamFreshness` (reference §2.6): execution-period planning over the
-// asset's own policy and those of its descendants, using effective data time (current,
-// in-flight, failed) and the expected data times threaded through the tick. Unpartitioned only.
+// `freshness` / `downstreamFreshness`: the tick's refresh plan (freshness/refresh-plan.ts, Freshet's
+// refresh-cone departure from reference §2.6) turned into hits, and the gate that replaces
+// `parentOutdated` for freshness-driven candidates: a cone member runs once the cone parents it
+// reads are requested in its run; a demanding asset waits on the ancestors it cannot get.
 
-import { effectiveDataTime } from '../data-time/data-time';
-import { executionPeriod, mergePeriods } from '../freshness/freshness';
+import { IndexSet } from '../collections/index-set';
+import { refreshPlanOf, type Demand } from '../freshness/refresh-plan';
 import type { AssetNode } from '../graph/asset-graph';
 import type { Instant } from '../partitions/types';
 import type { TickContext } from '../planner/context';
-import type { Hit } from './rule';
+import { sortedUnique, type Hit, type SkipHit } from './rule';
 
 /** Data time `node` would have if materialized this tick (reference §2.6 expectedDataTime). */
 export function expectedIfMaterialized(ctx: TickContext, node: AssetNode): Instant | null {
@@ -28,28 +29,73 @@ export function expectedIfMaterialized(ctx: TickContext, node: AssetNode): Insta
 
 export interface FreshnessPlan {
   readonly hits: Hit[];
-  /** When the merged execution period opens, if later than now. */
+  /** When the asset's refresh period opens, if later than now. */
   readonly wakeAt: Instant | null;
 }
 
+export interface FreshnessGate {
+  /** Demands this asset can serve now: every cone parent it reads is requested in its run. */
+  readonly ready: readonly Demand[];
+  /** Why it waits, when no demand is ready. */
+  readonly waiting: readonly SkipHit[];
+}
+
+const SINGLE = IndexSet.single(0);
+const NO_GATE: FreshnessGate = { ready: [], waiting: [] };
+const gates = new WeakMap<TickContext, Map<number, FreshnessGate>>();
+
+/** The demands on `node` this tick: its own (if due) first, then those whose cone holds it. */
+function demandsOn(ctx: TickContext, node: AssetNode): Demand[] {
+  const plan = refreshPlanOf(ctx);
+  const own = plan.demands.get(node.index);
+  const via = plan.demandsOf.get(node.index) ?? [];
+  return own ? [own, ...via] : [...via];
+}
+
+/** Is `node` a freshness-driven candidate this tick? */
+export function freshnessDriven(ctx: TickContext, node: AssetNode): boolean {
+  return !node.partitions && demandsOn(ctx, node).length > 0;
+}
+
+/** Decided after the parents (topological order), so it reads what they were given. */
+export function freshnessGate(ctx: TickContext, node: AssetNode): FreshnessGate {
+  if (node.partitions) return NO_GATE;
+  let memo = gates.get(ctx);
+  if (!memo) {
+    memo = new Map();
+    gates.set(ctx, memo);
+  }
+  const hit = memo.get(node.index);
+  if (hit) return hit;
+  const ready: Demand[] = [];
+  const waiting: SkipHit[] = [];
+  for (const d of demandsOn(ctx, node)) {
+    if (d.asset === node && d.blockers.length > 0) {
+      for (const b of d.blockers) waiting.push({ partitions: SINGLE, reason: b.reason, assets: [b.asset] });
+      continue;
+    }
+    const unready: string[] = [];
+    for (const e of node.parents) if (d.cone.has(e.parent) && !ctx.parentRequestedSameRun(e, 0)) unready.push(e.parentKey);
+    if (unready.length > 0) waiting.push({ partitions: SINGLE, reason: 'parentOutdated', assets: sortedUnique(unready) });
+    else ready.push(d);
+  }
+  const gate: FreshnessGate = { ready, waiting: ready.length > 0 ? [] : waiting };
+  memo.set(node.index, gate);
+  return gate;
+}
+
 export function planFreshness(ctx: TickContext, node: AssetNode): FreshnessPlan {
-  if (node.partitions || node.servedPolicies.length === 0) return { hits: [], wakeAt: null };
-  const current = ctx.currentDataTime(node);
-  const expected = expectedIfMaterialized(ctx, node);
-  const effective = effectiveDataTime(ctx.graph, ctx.state, node, ctx.now);
-  const merged = mergePeriods(node.servedPolicies.map((ref) => ({ ref, period: executionPeriod(ref.policy, effective, ctx.now) })));
-  if (!merged) return { hits: [], wakeAt: null };
-  // The decision can only change without an event when the period opens or, once open, closes
-  // (a cron period is recomputed from the next tick after that).
-  const { start, end } = merged.period;
-  const wakeAt = start > ctx.now ? Math.ceil(start) : end > ctx.now ? Math.floor(end) + 1 : null;
-  if (current === expected) return { hits: [], wakeAt };
-  if (merged.period.start > ctx.now || expected === null || expected < merged.period.start) return { hits: [], wakeAt };
-  const own = merged.members.filter((m) => m.ref.assetKey === node.key);
-  const downstream = merged.members.filter((m) => m.ref.assetKey !== node.key).map((m) => m.ref.assetKey);
+  if (node.partitions) return { hits: [], wakeAt: null };
+  const plan = refreshPlanOf(ctx);
+  const wakeAt = plan.wakeAt.get(node.index) ?? null;
+  const own = plan.demands.get(node.index);
+  const via = plan.demandsOf.get(node.index) ?? [];
+  if (!own && via.length === 0) return { hits: [], wakeAt };
+  const ready = freshnessGate(ctx, node).ready.filter((d) => d !== own);
   const hits: Hit[] = [];
-  const single = ctx.existing(node);
-  if (own.length > 0) hits.push({ partitions: single, reason: 'freshness', assets: [] });
-  if (downstream.length > 0) hits.push({ partitions: single, reason: 'downstreamFreshness', assets: downstream });
+  if (own) hits.push({ partitions: SINGLE, reason: 'freshness', assets: [] });
+  // Name the policies it serves now; if none can be served yet, every one it is waiting for.
+  const named = ready.length > 0 ? ready : via;
+  if (named.length > 0) hits.push({ partitions: SINGLE, reason: 'downstreamFreshness', assets: sortedUnique(named.map((d) => d.asset.key)) });
   return { hits, wakeAt };
 }

@@ -17,6 +17,7 @@ import type {
 } from '../records/records';
 import type { Instant } from '../partitions/types';
 import { AssetHistory, UNPARTITIONED, type MaterializationEntry } from './asset-history';
+import { DurationEstimates, stepDurationMs } from './durations';
 import { EMPTY_LINEAGE, MISSING_LINEAGE, mergeLineages, rootLineage, type Lineage } from './lineage';
 
 /** Older materializations kept per unpartitioned asset for input pointers that lag behind. */
@@ -52,6 +53,8 @@ export class PlannerState {
   private readonly runs = new Map<string, RunState>();
   private readonly activeRunIds = new Set<string>();
   private readonly backfills = new Map<string, BackfillState>();
+  /** Compute time per asset, learnt from materializations (freshness planning starts refreshes by it). */
+  readonly durations = new DurationEstimates();
   private lastStorageIdSeen = 0;
   private graphRef: AssetGraph;
 
@@ -262,6 +265,8 @@ export class PlannerState {
         if (oldest !== undefined) h.materializationsById.delete(oldest);
       }
     }
+    const duration = stepDurationMs(node, r, r.runId === null ? undefined : this.runs.get(r.runId), (i) => this.historyAt(i));
+    if (duration !== null) this.durations.observe(node.key, duration);
     h.lastUpdate = entry;
     h.logUpdate(r.storageId, index, last);
     h.lastTouchedStorageId = r.storageId;

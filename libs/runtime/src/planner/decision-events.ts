@@ -89,8 +89,11 @@ export function decisionWrites(tick: TickResult, ctx: DecisionContext): Decision
       payload: data,
       plannedAssetPartitions: run.assetPartitions.map((ap) => ({ assetKey: ap.asset, partitionKey: ap.partition })),
     });
-    const first = run.assetPartitions[0]?.asset ?? runId;
-    outbox.push(outboxMessage(TOPICS.materializationRequests.name, 'dev.freshet.materialization-request.v1', data, first, ctx, eventId));
+    // Keyed by the first asset partition, not only its asset: the runs of a partitioned asset
+    // spread over the topic's partitions, so a fan-out is shared by every worker.
+    const first = run.assetPartitions[0];
+    const key = first ? apKey(first.asset, first.partition) : runId;
+    outbox.push(outboxMessage(TOPICS.materializationRequests.name, 'dev.freshet.materialization-request.v1', data, key, ctx, eventId));
   }
 
   for (const change of tick.stalenessChanges) {

@@ -13,7 +13,7 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@freshet/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
-  '^@freshet/(domain|contracts|config|messaging|storage|cache|sdk|dbt|testing|runtime)$': '<rootDir>/libs/$1/src',
+  '^@freshet/(domain|contracts|config|messaging|storage|cache|sdk|dbt|testing|runtime|api|observability)$': '<rootDir>/libs/$1/src',
 };
 // PGlite's CommonJS build loads Node built-ins with dynamic import(), which jest's VM refuses
 // without --experimental-vm-modules; compiling it with swc turns those into require().

@@ -7,7 +7,7 @@ const Module = require('node:module');
 const swc = require('@swc/core');
 
 const root = path.resolve(__dirname, '..');
-const aliases = /^@freshet\/(domain|contracts|config|messaging|storage|cache|sdk|dbt|testing|runtime)(\/.*)?$/;
+const aliases = /^@freshet\/(domain|contracts|config|messaging|storage|cache|sdk|dbt|testing|runtime|api|observability)(\/.*)?$/;
 
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveWithAliases(request, parent, ...rest) {

@@ -1,3 +1,5 @@
+import { structuredLogger } from '@freshet/observability';
+
 // The little logging the service cores do: Nest's Logger fits it, and so does a silent one for `freshet dev`'s table.
 export interface ServiceLogger {
   log(message: string): void;
@@ -7,12 +9,10 @@ export interface ServiceLogger {
 
 export const silentLogger: ServiceLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** One JSON line per message on stderr (services under a supervisor; tests read it on failure). */
+/**
+ * One JSON line per message on stderr (services under a supervisor; tests read it on failure),
+ * with run and event ids as fields and secrets masked (see `structuredLogger`).
+ */
 export function jsonLineLogger(service: string, minLevel: 'info' | 'warn' | 'error' = 'info'): ServiceLogger {
-  const rank = { info: 0, warn: 1, error: 2 } as const;
-  const write = (level: keyof typeof rank, message: string): void => {
-    if (rank[level] < rank[minLevel]) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, service, pid: process.pid, message })}\n`);
-  };
-  return { log: (m) => write('info', m), warn: (m) => write('warn', m), error: (m) => write('error', m) };
+  return structuredLogger(service, { minLevel });
 }

@@ -22,6 +22,8 @@ export interface DecisionContext {
   /** CloudEvents source, e.g. `freshet/planner`. */
   readonly source: string;
   readonly newId?: () => string;
+  /** The skip decisions last written (`DecisionWrites.skipSignature`): a tick whose skips changed is written even without runs. */
+  readonly previousSkipSignature?: string;
 }
 
 export interface DecisionWrites {
@@ -29,6 +31,8 @@ export interface DecisionWrites {
   readonly outbox: NewOutboxMessage[];
   /** The run ids requested, in request order. */
   readonly runIds: string[];
+  /** What the tick skipped and why, compactly: equal signatures need no new explanation record. */
+  readonly skipSignature: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -138,8 +142,11 @@ export function decisionWrites(tick: TickResult, ctx: DecisionContext): Decision
     }
   }
 
-  // The explanation of the tick, so "why did or didn't X run" is answered from the log.
-  if (tick.runs.length > 0 || tick.violationChanges.length > 0 || tick.discarded.length > 0) {
+  // The explanation of the tick, so "why did or didn't X run" is answered from the log: written
+  // when the tick decided something, and when what it skipped (or why) changed since the last one.
+  const skipSignature = JSON.stringify(tick.skipped.map((s) => [s.asset, s.reasons, s.partitionCount, s.sentence]));
+  const skipsChanged = skipSignature !== (ctx.previousSkipSignature ?? '[]');
+  if (tick.runs.length > 0 || tick.violationChanges.length > 0 || tick.discarded.length > 0 || skipsChanged) {
     records.push({
       eventId: `tick:${newId()}`,
       type: RecordTypes.tick,
@@ -149,11 +156,24 @@ export function decisionWrites(tick: TickResult, ctx: DecisionContext): Decision
           runId: runIds[i] ?? null,
           assetPartitions: run.assetPartitions.map((ap) => ({ ap: apKey(ap.asset, ap.partition), reasons: [...ap.reasons], sentence: ap.sentence })),
         })),
-        skipped: tick.skipped.map((s) => ({ asset: s.asset, partitions: s.partitions === null ? null : [...s.partitions], reasons: [...s.reasons], sentence: s.sentence })),
-        discarded: tick.discarded.map((d) => ({ asset: d.asset, sentence: d.sentence })),
-        violations: tick.violationChanges.map((v) => ({ kind: v.kind, asset: v.asset, partition: v.partition })),
+        skipped: tick.skipped.map((s) => ({
+          asset: s.asset,
+          partitions: s.partitions === null ? null : [...s.partitions],
+          partitionCount: s.partitionCount,
+          reasons: [...s.reasons],
+          candidateReasons: [...s.candidateReasons],
+          sentence: s.sentence,
+        })),
+        discarded: tick.discarded.map((d) => ({ asset: d.asset, partitionCount: d.partitionCount, sentence: d.sentence })),
+        violations: tick.violationChanges.map((v) => ({
+          kind: v.kind,
+          asset: v.asset,
+          partition: v.partition,
+          since: iso(v.since),
+          ...(v.kind === 'violated' ? { overdueMinutes: v.overdueMinutes } : { durationMinutes: Math.max(0, v.durationMinutes) }),
+        })),
       },
     });
   }
-  return { records, outbox, runIds };
+  return { records, outbox, runIds, skipSignature };
 }

@@ -8,6 +8,8 @@ import { RecordTypes, type JsonValue, type NewRecord } from '@freshet/storage';
 export const PlannerRecordTypes = {
   definitionsChanged: 'definitionsChanged',
   codeVersionDeployed: 'codeVersionDeployed',
+  /** A backfill launched through the API: payload `{backfillId, assetPartitions: [{asset, partition?}], …}`. */
+  backfillRequested: 'backfillRequested',
 } as const;
 
 const ms = (iso: string): number => Date.parse(iso);

@@ -60,6 +60,8 @@ export interface TickReport {
   readonly runIds: readonly string[];
   readonly graph: AssetGraph;
   readonly state: PlannerState;
+  /** How long the tick took (evaluation and its writes), ms. */
+  readonly durationMs: number;
 }
 
 const READ_PAGE = 5000;
@@ -95,6 +97,8 @@ export class PlannerCore {
   private fullNextTick = true;
   private readonly storageIdByEventId = new Map<string, number>();
   private lastTick: TickReport | null = null;
+  /** The skips the last written tick record explains (see `decisionWrites`). */
+  private lastSkipSignature = '[]';
 
   // Serialized evaluation loop.
   private tickWanted = false;
@@ -218,6 +222,7 @@ export class PlannerCore {
     this.state = null;
     this.appliedUpTo = 0;
     this.storageIdByEventId.clear();
+    this.lastSkipSignature = '[]';
     const started = this.now();
     // Definitions first: the state is always the whole log read under the latest graph, so
     // events that arrived before their asset was defined still count.
@@ -399,8 +404,16 @@ export class PlannerCore {
     const epoch = this.epoch;
     if (!graph || !state || epoch === null) return;
     const now = this.now();
+    const started = performance.now();
     const result = evaluate(graph, state, this.cursor, now, { full: this.fullNextTick });
-    const writes = decisionWrites(result, { graph, state, now, epoch, source: this.options.source ?? 'freshet/planner' });
+    const writes = decisionWrites(result, {
+      graph,
+      state,
+      now,
+      epoch,
+      source: this.options.source ?? 'freshet/planner',
+      previousSkipSignature: this.lastSkipSignature,
+    });
     const cursorJson = JSON.stringify({ ...result.cursor, lastTickAt: null });
     const mustPersist =
       writes.records.length > 0 || writes.outbox.length > 0 || cursorJson !== this.persistedCursorJson || now - this.lastPersistAt >= 10_000;
@@ -412,6 +425,7 @@ export class PlannerCore {
       this.cursorVersion = appended.cursorVersion ?? this.cursorVersion + 1;
       this.persistedCursorJson = cursorJson;
       this.lastPersistAt = now;
+      this.lastSkipSignature = writes.skipSignature;
       if (writes.outbox.length > 0) this.relay.kick();
     }
     this.cursor = result.cursor;
@@ -422,7 +436,7 @@ export class PlannerCore {
       this.tickWanted = true;
     }
     this.scheduleWake(result.nextWakeAt, now);
-    const report: TickReport = { at: now, result, runIds: writes.runIds, graph, state };
+    const report: TickReport = { at: now, result, runIds: writes.runIds, graph, state, durationMs: performance.now() - started };
     this.lastTick = report;
     for (const listener of this.tickListeners) listener(report);
   }

@@ -95,6 +95,18 @@ export function plannerRecordOf(record: EventRecord, graph: AssetGraph, state: P
       const assets = Array.isArray(payload['assets']) ? payload['assets'].filter((a): a is string => typeof a === 'string' && graph.has(a)) : [];
       return { ...base, type: 'definitionsChanged', assets };
     }
+    case PlannerRecordTypes.backfillRequested: {
+      const backfillId = str(payload['backfillId']);
+      const aps = Array.isArray(payload['assetPartitions']) ? payload['assetPartitions'] : [];
+      const assetPartitions = aps
+        .map((ap) => ({ asset: str(obj(ap)['asset']) ?? '', partition: str(obj(ap)['partition']) }))
+        .filter((ap) => {
+          const node = graph.get(ap.asset);
+          return node !== undefined && node.kind === 'materializable' && partitionFits(node, ap.partition);
+        });
+      if (backfillId === null || assetPartitions.length === 0) return null;
+      return { ...base, type: 'backfillRequested', backfillId, assetPartitions };
+    }
     default:
       return null;
   }

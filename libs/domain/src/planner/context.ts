@@ -144,10 +144,9 @@ export class TickContext {
    * plan the child, and (Freshet) with a data version different from the one consumed.
    */
   parentHasNewData(edge: ParentEdge, childIndex: number, ignoreRunsPlanningChild = true): boolean {
-    const child = this.graph.node(edge.child);
-    const mine = this.state.historyAt(child.index).materializations.get(childIndex);
+    const mine = this.state.historyAt(edge.child).materializations.get(childIndex);
     // Quick reject: nothing of the parent's is newer than the child's latest materialization.
-    if (mine && this.state.historyAt(edge.parent).lastUpdateStorageId <= mine.storageId) return false;
+    if (mine && this.state.lastUpdateIdAt(edge.parent) <= mine.storageId) return false;
     // Never materialized, runs not considered: any parent data at all is new to it.
     if (!mine && !ignoreRunsPlanningChild) return this.parentHasAnyData(edge, childIndex);
     const latest = this.latestParentRecord(edge, childIndex);
@@ -157,7 +156,7 @@ export class TickContext {
     if (mine && input.dataVersion === (mine.inputs[edge.parentKey]?.dataVersion ?? null)) return false;
     if (ignoreRunsPlanningChild && 'runId' in latest && latest.runId !== null) {
       const run = this.state.run(latest.runId);
-      if (run?.planned.get(child.key)?.has(childIndex)) return false;
+      if (run?.planned.get(this.graph.node(edge.child).key)?.has(childIndex)) return false;
     }
     return true;
   }
@@ -182,6 +181,13 @@ export class TickContext {
     const out: ParentTrigger[] = [];
     for (const edge of node.parents) {
       if (edge.parentKind === 'source') continue;
+      if (!node.partitions && !edge.parentPartitioned) {
+        // Both sides unpartitioned: each side is the single partition 0.
+        if (this.state.lastUpdateIdAt(edge.parent) > this.since && this.parentHasNewData(edge, 0)) out.push({ edge, partitions: SINGLE, kind: 'updated' });
+        const req = this.requestedByIndex[edge.parent];
+        if (edge.sameRun && req && !req.isEmpty()) out.push({ edge, partitions: SINGLE, kind: 'requested' });
+        continue;
+      }
       const updated = this.state.historyAt(edge.parent).updatedSince(this.since);
       if (!updated.isEmpty()) {
         let confirmed: IndexSet;

@@ -20,7 +20,20 @@ import {
   type SkippedDecision,
 } from './types';
 
+const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Strictly ascending (so already sorted and unique)? */
+function isStrictlyAscending(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (!((keys[i - 1] as string) < (keys[i] as string))) return false;
+  return true;
+}
+
 function mergeDetails<R extends string>(items: readonly { reason: R; assets: readonly string[] }[], order: readonly R[]): ReasonDetail<R>[] {
+  // One item (the usual request: one reason): nothing to merge.
+  if (items.length === 1) {
+    const only = items[0] as { reason: R; assets: readonly string[] };
+    if (order.includes(only.reason)) return [{ reason: only.reason, assets: isStrictlyAscending(only.assets) ? [...only.assets] : [...new Set(only.assets)].sort(byKey) }];
+  }
   const byReason = new Map<R, Set<string>>();
   for (const it of items) {
     const s = byReason.get(it.reason) ?? new Set<string>();
@@ -29,7 +42,7 @@ function mergeDetails<R extends string>(items: readonly { reason: R; assets: rea
   }
   return order
     .filter((r) => byReason.has(r))
-    .map((reason) => ({ reason, assets: [...(byReason.get(reason) ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) }));
+    .map((reason) => ({ reason, assets: [...(byReason.get(reason) ?? [])].sort(byKey) }));
 }
 
 function detailsAt<T extends Hit | SkipHit>(items: readonly T[], index: number): T[] {
@@ -44,38 +57,41 @@ interface PendingRequest {
   readonly ap: RequestedAssetPartition;
 }
 
+const NO_PARTNERS: readonly string[] = [];
+
 export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutcome[][]): RunRequest[] {
-  const pending: PendingRequest[] = [];
-  for (const unit of outcomes) {
-    for (const m of unit) {
-      for (const i of m.requested.ascending()) {
-        const own = mergeDetails<MaterializeReason>(detailsAt(m.hits, i), MATERIALIZE_REASON_ORDER);
-        const others = unit.filter((o) => o !== m);
-        const partners = others.map((o) => o.node.key);
-        const borrowed = own.length > 0 ? own : mergeDetails<MaterializeReason>(others.flatMap((o) => detailsAt(o.hits, i)), MATERIALIZE_REASON_ORDER);
-        pending.push({
-          order: m.node.index,
-          index: i,
-          codeLocation: m.node.codeLocation,
-          fingerprint: m.node.partitionsFingerprint,
-          ap: {
-            asset: m.node.key,
-            partition: partitionKey(m.node, i),
-            reasons: borrowed.map((d) => d.reason),
-            sentence: own.length > 0 ? requestSentence(m.node.key, own, partners) : requestSentence(m.node.key, [], partners),
-          },
-        });
-      }
-    }
-  }
   // Group by (code location, partitions definition, partition key); runs ordered by their first asset.
   const runs = new Map<string, { first: number; key: string | null; location: string; aps: PendingRequest[] }>();
-  for (const p of pending) {
-    const id = JSON.stringify([p.codeLocation, p.fingerprint, p.ap.partition]);
-    const run = runs.get(id) ?? { first: p.order, key: p.ap.partition, location: p.codeLocation, aps: [] };
-    run.first = Math.min(run.first, p.order);
-    run.aps.push(p);
-    runs.set(id, run);
+  for (const unit of outcomes) {
+    for (const m of unit) {
+      if (m.requested.isEmpty()) continue;
+      const others = unit.length > 1 ? unit.filter((o) => o !== m) : [];
+      const partners = others.length > 0 ? others.map((o) => o.node.key) : NO_PARTNERS;
+      // JSON.stringify([location, fingerprint, partition]) without re-encoding the first two.
+      const idPrefix = `${JSON.stringify([m.node.codeLocation, m.node.partitionsFingerprint]).slice(0, -1)},`;
+      for (const [first, last] of m.requested.ranges()) {
+        for (let i = first; i <= last; i++) {
+          const own = mergeDetails<MaterializeReason>(detailsAt(m.hits, i), MATERIALIZE_REASON_ORDER);
+          const borrowed = own.length > 0 ? own : mergeDetails<MaterializeReason>(others.flatMap((o) => detailsAt(o.hits, i)), MATERIALIZE_REASON_ORDER);
+          const partition = partitionKey(m.node, i);
+          const p: PendingRequest = {
+            order: m.node.index,
+            index: i,
+            codeLocation: m.node.codeLocation,
+            fingerprint: m.node.partitionsFingerprint,
+            ap: { asset: m.node.key, partition, reasons: borrowed.map((d) => d.reason), sentence: requestSentence(m.node.key, own, partners) },
+          };
+          const id = `${idPrefix}${JSON.stringify(partition)}]`;
+          let run = runs.get(id);
+          if (!run) {
+            run = { first: p.order, key: partition, location: p.codeLocation, aps: [] };
+            runs.set(id, run);
+          }
+          run.first = Math.min(run.first, p.order);
+          run.aps.push(p);
+        }
+      }
+    }
   }
   void graph;
   return [...runs.values()]

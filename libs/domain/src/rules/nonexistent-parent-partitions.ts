@@ -7,6 +7,8 @@ import type { TickContext } from '../planner/context';
 import { skipEach, type SkipHit } from './rule';
 
 export const nonexistentParentPartitions = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+  // Only edges with both sides partitioned have a mapping.
+  if (!node.partitions) return [];
   const edges = node.parents.filter((e) => e.mapping !== null);
   if (edges.length === 0) return [];
   return skipEach(candidates, 'nonexistentParentPartitions', (i) => {

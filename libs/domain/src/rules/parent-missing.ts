@@ -14,12 +14,12 @@ export const parentMissing = (ctx: TickContext, node: AssetNode, candidates: Ind
     for (const edge of edges) {
       if (edge.parentKind === 'source') continue;
       if (!edge.isSelf && ctx.parentRequestedSameRun(edge, i)) continue;
-      const h = ctx.state.historyAt(edge.parent);
       if (!edge.parentPartitioned) {
-        const present = edge.parentKind === 'observableSource' ? h.lastUpdate !== null : h.materializations.get(0) !== undefined;
+        const present = edge.parentKind === 'observableSource' ? ctx.state.lastUpdateIdAt(edge.parent) > 0 : ctx.state.unpartitionedMaterializationIdAt(edge.parent) > 0;
         if (!present) (missing ??= []).push(edge.parentKey);
         continue;
       }
+      const h = ctx.state.historyAt(edge.parent);
       const mapped = ctx.upstream(edge, i).partitions;
       const have = edge.parentKind === 'observableSource' ? (h.lastUpdate ? mapped : h.observations.keys().intersect(mapped)) : h.materialized().intersect(mapped);
       if (!mapped.difference(have).isEmpty()) (missing ??= []).push(edge.parentKey);

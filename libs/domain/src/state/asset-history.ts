@@ -61,15 +61,19 @@ export class AssetHistory {
   private materializedCache: IndexSet | null = null;
   private inFlightCache: IndexSet | null = null;
 
+  /** Unpartitioned assets need no update log: "updated since" is one comparison. */
+  private unpartitioned: boolean;
+
   constructor(
     readonly key: string,
     /** Fingerprint of the partitions spec the indices refer to. */
     public partitionsFingerprint: string,
-  ) {}
+  ) {
+    this.unpartitioned = partitionsFingerprint === 'null';
+  }
 
-  /** Unpartitioned assets need no update log: "updated since" is one comparison. */
   get isUnpartitioned(): boolean {
-    return this.partitionsFingerprint === 'null';
+    return this.unpartitioned;
   }
 
   logUpdate(storageId: number, first: number, last = first): void {
@@ -120,8 +124,8 @@ export class AssetHistory {
   }
 
   materialized(): IndexSet {
-    if (this.isUnpartitioned) return this.materializations.get(UNPARTITIONED) ? SINGLE_INDEX : IndexSet.EMPTY;
-    if (!this.materializedCache) this.materializedCache = this.materializations.keys();
+    if (!this.materializedCache)
+      this.materializedCache = this.unpartitioned ? (this.materializations.get(UNPARTITIONED) ? SINGLE_INDEX : IndexSet.EMPTY) : this.materializations.keys();
     return this.materializedCache;
   }
 
@@ -152,6 +156,7 @@ export class AssetHistory {
 
   resetPartitions(fingerprint: string): void {
     this.partitionsFingerprint = fingerprint;
+    this.unpartitioned = fingerprint === 'null';
     this.materializations.clear();
     this.firstMaterialized.clear();
     this.observations.clear();

@@ -57,6 +57,13 @@ export class PlannerState {
   readonly durations = new DurationEstimates();
   private lastStorageIdSeen = 0;
   private graphRef: AssetGraph;
+  /**
+   * By node index, for the edge checks every tick makes (flat, so a check reads one number):
+   * storage id of the newest materialization or observation, and of the latest materialization
+   * of an unpartitioned asset; 0 = none.
+   */
+  private lastUpdateIds = new Float64Array(0);
+  private unpartitionedMaterializationIds = new Float64Array(0);
 
   constructor(graph: AssetGraph) {
     this.graphRef = graph;
@@ -66,6 +73,23 @@ export class PlannerState {
 
   private indexHistories(): void {
     this.byIndex = this.graphRef.nodes.map((n) => this.histories.get(n.key) as AssetHistory);
+    this.lastUpdateIds = new Float64Array(this.byIndex.length);
+    this.unpartitionedMaterializationIds = new Float64Array(this.byIndex.length);
+    this.graphRef.nodes.forEach((n, i) => {
+      const h = this.byIndex[i] as AssetHistory;
+      this.lastUpdateIds[i] = h.lastUpdateStorageId;
+      if (!n.partitions) this.unpartitionedMaterializationIds[i] = h.materializations.get(UNPARTITIONED)?.storageId ?? 0;
+    });
+  }
+
+  /** Storage id of the newest materialization or observation of the node at `index` (0 = none). */
+  lastUpdateIdAt(index: number): number {
+    return this.lastUpdateIds[index] as number;
+  }
+
+  /** Storage id of the latest materialization of the unpartitioned asset at `index` (0 = never, or partitioned). */
+  unpartitionedMaterializationIdAt(index: number): number {
+    return this.unpartitionedMaterializationIds[index] as number;
   }
 
   /** History of the node at `index` in the current graph. */
@@ -270,6 +294,8 @@ export class PlannerState {
     h.lastUpdate = entry;
     h.logUpdate(r.storageId, index, last);
     h.lastTouchedStorageId = r.storageId;
+    this.lastUpdateIds[node.index] = h.lastUpdateStorageId;
+    if (!node.partitions) this.unpartitionedMaterializationIds[node.index] = r.storageId;
     if (r.runId !== null) {
       const runId = r.runId;
       for (const e of [...h.attempts.entriesIn(index, last)])
@@ -290,6 +316,7 @@ export class PlannerState {
     h.lastUpdate = entry;
     h.logUpdate(r.storageId, index);
     h.lastTouchedStorageId = r.storageId;
+    this.lastUpdateIds[node.index] = h.lastUpdateStorageId;
   }
 
   private groupByAsset(aps: readonly AssetPartitionRef[]): Map<string, IndexSet> {

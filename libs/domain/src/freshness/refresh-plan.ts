@@ -40,6 +40,11 @@ export interface Demand {
   readonly required: Instant;
   /** Ancestors to refresh with it (and members of their non-subsettable multi-assets), by index. */
   readonly cone: ReadonlySet<number>;
+  /**
+   * Ancestors older than required that a run in progress is materializing: what reads them waits
+   * for them to land (they are never requested twice); the rest of the cone runs meanwhile.
+   */
+  readonly pending: ReadonlySet<number>;
   /** Non-empty: the asset waits, and nothing is requested for this demand. */
   readonly blockers: readonly Blocker[];
 }
@@ -185,8 +190,9 @@ class Planner {
         return null;
       }
     }
-    if (this.ctx.history(node).hasInFlight()) return { asset: node, required, cone: new Set(), blockers: [] };
-    const { cone, blockers } = this.walk(node, required, lag);
+    // Walked even if the asset itself is in flight (a run that will not reach the required data
+    // time): its cone runs now, and the asset once that run has landed.
+    const { cone, pending, blockers } = this.walk(node, required, lag);
     if (!cronRefOf(policy.cronSchedule, policy.cronTimezone) && eff !== null) {
       // Only the cone runs: its critical path says how late the refresh may start.
       const opens = eff + lag - margin(this.conePath(node, cone));
@@ -195,13 +201,14 @@ class Planner {
         return null;
       }
     }
-    return { asset: node, required, cone, blockers };
+    return { asset: node, required, cone, pending, blockers };
   }
 
   /** The refresh cone of `node` for data time `required`, and the ancestors it cannot get. */
-  private walk(node: AssetNode, required: Instant, lag: number): { cone: Set<number>; blockers: Blocker[] } {
+  private walk(node: AssetNode, required: Instant, lag: number): { cone: Set<number>; pending: Set<number>; blockers: Blocker[] } {
     const { ctx } = this;
     const cone = new Set<number>();
+    const pending = new Set<number>();
     const seen = new Set<number>([node.index]);
     const blockers: Blocker[] = [];
     const stack: AssetNode[] = [node];
@@ -232,11 +239,12 @@ class Planner {
         if (current !== null && current >= required) continue;
         const blocker = this.blockerOf(node, parent, required, lag);
         if (blocker) blockers.push(blocker);
+        else if (ctx.history(parent).hasInFlight()) pending.add(parent.index);
         else join(parent);
       }
     }
     blockers.sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0));
-    return { cone, blockers };
+    return { cone, pending, blockers };
   }
 
   /** Why an ancestor whose data is older than required cannot be refreshed now, if it cannot. */
@@ -246,7 +254,6 @@ class Planner {
     if (parent.partitions) return { asset: parent.key, reason: 'parentOutdated' };
     if (!refreshable(parent)) return { asset: parent.key, reason: 'notSelected' };
     const h = ctx.history(parent);
-    if (h.hasInFlight()) return { asset: parent.key, reason: 'parentInProgress' };
     const attempt = h.attempts.get(UNPARTITIONED);
     if (attempt?.status === 'failed') {
       // A failed attempt counts as data time (reference §1.2): if it would have satisfied this

@@ -75,9 +75,14 @@ export function freshnessGate(ctx: TickContext, node: AssetNode): FreshnessGate 
       continue;
     }
     const unready: string[] = [];
-    for (const e of node.parents) if (d.cone.has(e.parent) && !ctx.parentRequestedSameRun(e, 0)) unready.push(e.parentKey);
+    const landing: string[] = [];
+    for (const e of node.parents) {
+      if (d.pending.has(e.parent)) landing.push(e.parentKey);
+      else if (d.cone.has(e.parent) && !ctx.parentRequestedSameRun(e, 0)) unready.push(e.parentKey);
+    }
+    if (landing.length > 0) waiting.push({ partitions: SINGLE, reason: 'parentInProgress', assets: sortedUnique(landing) });
     if (unready.length > 0) waiting.push({ partitions: SINGLE, reason: 'parentOutdated', assets: sortedUnique(unready) });
-    else ready.push(d);
+    if (landing.length === 0 && unready.length === 0) ready.push(d);
   }
   const gate: FreshnessGate = { ready, waiting: ready.length > 0 ? [] : waiting };
   memo.set(node.index, gate);

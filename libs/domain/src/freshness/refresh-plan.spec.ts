@@ -1,0 +1,94 @@
+// Demand-driven freshness planning (README "Freshness planning"): the refresh cone, waiting on
+// ancestors, duration-aware periods, and the duration estimates they rest on.
+
+import { play, requestedKeys, skippedReasons } from '../simulate/play';
+import { DurationEstimates } from '../state/durations';
+
+const MINUTE = 60_000;
+const lazy = { defaultAutomation: 'lazy' };
+
+describe('duration estimates', () => {
+  it('take a slower step at once and close a fifth of the gap to a faster one', () => {
+    const d = new DurationEstimates();
+    expect(d.estimate('a')).toBeNull();
+    d.observe('a', 10 * MINUTE);
+    d.observe('a', 20 * MINUTE);
+    expect(d.estimate('a')).toBe(20 * MINUTE);
+    d.observe('a', 10 * MINUTE);
+    expect(d.estimate('a')).toBe(18 * MINUTE);
+    d.observe('a', -1);
+    expect(d.estimate('a')).toBe(18 * MINUTE);
+  });
+
+  it('are read off runs: from the run start, or from the parent landing in the same run', () => {
+    const p = play(
+      [{ key: 'a' }, { key: 'b', deps: ['a'], freshness: { maximumLagMinutes: 600 } }],
+      [{ run: { assets: ['a', 'b'] } }, { evaluate: {}, at: '2024-01-01T09:00:00Z' }, { complete: 'inProgress', at: '2024-01-01T09:12:00Z' }],
+      lazy,
+    );
+    expect(requestedKeys(p.evaluations[0])).toEqual(['a', 'b']);
+    // The simulator lands a run's materializations together: a took 12 minutes, b none after a.
+    expect(p.sim.state.durations.estimate('a')).toBe(12 * MINUTE);
+    expect(p.sim.state.durations.estimate('b')).toBe(0);
+  });
+});
+
+describe('refresh cone', () => {
+  const diamond = [{ key: 'a' }, { key: 'b', deps: ['a'] }, { key: 'c' }, { key: 'd', deps: ['b', 'c'], freshness: { maximumLagMinutes: 30 } }];
+
+  it('requests only the ancestors older than the required data time, with the asset', () => {
+    const p = play(diamond, [{ run: { assets: ['a', 'b', 'c', 'd'] } }, { run: { assets: ['a', 'b'] }, at: '2024-01-01T00:28:00Z' }, { evaluate: {}, at: '2024-01-01T00:29:00Z' }], lazy);
+    expect(requestedKeys(p.evaluations[0])).toEqual(['c', 'd']);
+    const aps = p.evaluations[0]?.tick.runs.flatMap((r) => r.assetPartitions) ?? [];
+    expect(aps.find((ap) => ap.asset === 'c')?.sentence).toContain('freshness policy of d');
+  });
+
+  it('is not due before 0.9·lag without duration history', () => {
+    const p = play(diamond, [{ run: { assets: ['a', 'b', 'c', 'd'] } }, { evaluate: {}, at: '2024-01-01T00:26:00Z' }], lazy);
+    expect(requestedKeys(p.evaluations[0])).toEqual([]);
+    expect(p.evaluations[0]?.tick.nextWakeAt).toBe(Date.UTC(2024, 0, 1, 0, 27));
+  });
+
+  it('waits, naming the ancestor, when one cannot be requested; requests nothing meanwhile', () => {
+    const p = play(diamond, [{ run: { assets: ['a', 'b', 'c', 'd'] } }, { evaluate: {}, at: '2024-01-01T00:28:00Z' }], { ...lazy, selection: ['b', 'c', 'd'] });
+    expect(requestedKeys(p.evaluations[0])).toEqual([]);
+    expect(skippedReasons(p.evaluations[0])['d']).toEqual(['notSelected']);
+  });
+
+  it('waits for an ancestor in flight while the rest of the cone runs', () => {
+    const p = play(
+      diamond,
+      [
+        { run: { assets: ['a', 'b', 'c', 'd'] } },
+        { run: { id: 'r1', assets: ['a'], status: 'inProgress' }, at: '2024-01-01T00:10:00Z' },
+        { evaluate: {}, at: '2024-01-01T00:28:00Z' },
+      ],
+      lazy,
+    );
+    // a is in flight: b and d wait for it; c runs now.
+    expect(requestedKeys(p.evaluations[0])).toEqual(['c']);
+    expect(skippedReasons(p.evaluations[0])['b']).toEqual(['parentInProgress']);
+    expect(skippedReasons(p.evaluations[0])['d']).toEqual(['parentOutdated']);
+  });
+});
+
+describe('duration-aware periods', () => {
+  it('open 1.25 × the critical path before the deadline once compute times are known', () => {
+    const p = play(
+      [{ key: 'a' }, { key: 'b', deps: ['a'], freshness: { maximumLagMinutes: 60 } }],
+      [
+        { run: { assets: ['a', 'b'] } },
+        { evaluate: {}, at: '2024-01-01T00:54:00Z' },
+        { complete: 'inProgress', at: '2024-01-01T01:14:00Z' },
+        { evaluate: {}, at: '2024-01-01T01:48:00Z' },
+        { evaluate: {}, at: '2024-01-01T01:49:00Z' },
+      ],
+      lazy,
+    );
+    expect(requestedKeys(p.evaluations[0])).toEqual(['a', 'b']);
+    // Data time 01:14 (a is a root: its own materialization time) + 60m − 1.25 × 20m = 01:49.
+    expect(requestedKeys(p.evaluations[1])).toEqual([]);
+    expect(p.evaluations[1]?.tick.nextWakeAt).toBe(Date.UTC(2024, 0, 1, 1, 49));
+    expect(requestedKeys(p.evaluations[2])).toEqual(['a', 'b']);
+  });
+});

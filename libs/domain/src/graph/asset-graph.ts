@@ -194,7 +194,9 @@ export function buildAssetGraph(specs: readonly AssetSpec[], options: GraphOptio
     }
     if (d.spec.freshness && !d.spec.partitions) mine.set(d.spec.key, d.spec.freshness);
     served.set(d.spec.key, mine);
-    upstreamOfPolicy.set(d.spec.key, below);
+    // Under `reconcile`, an asset that serves a policy (a descendant's, or its own when it is
+    // unpartitioned, as in Dagster's implicit policy) refreshes only when a policy needs it.
+    upstreamOfPolicy.set(d.spec.key, below || mine.size > 0);
   }
 
   const selection = options.selection ? new Set(options.selection) : null;

@@ -22,6 +22,7 @@ import {
 } from '@freshet/runtime';
 import { ResourceSet, loadCodeLocation, type CodeLocation, type LogSink } from '@freshet/sdk';
 import { dbtCodeLocation, findDbtProject } from '@freshet/dbt';
+import { startEmbeddedApi, type ApiServer } from '@freshet/api';
 import { IN_MEMORY_EVENT_LOG, createEmbeddedEventLog, type EventLog } from '@freshet/storage';
 import { ObserverModule } from '../../../observer/src/observer.module';
 import { PLANNER_GROUP, PlannerModule } from '../../../planner/src/planner.module';
@@ -33,6 +34,8 @@ export interface DevRuntime {
   readonly planner: PlannerCore;
   readonly worker: WorkerCore;
   readonly observer: ObserverCore;
+  /** The HTTP API and web UI (`api.url`). */
+  readonly api: ApiServer;
   /** Stops the apps (consumers first), then closes the bus, the resources and the event log. */
   close(): Promise<void>;
 }
@@ -78,6 +81,7 @@ export async function startDevRuntime(config: DevConfig, locationPath: string, l
   );
 
   const apps: INestMicroservice[] = [];
+  let api: ApiServer | undefined;
   const serve = async (module: Parameters<typeof NestFactory.createMicroservice>[0], group: string): Promise<void> => {
     const app = await NestFactory.createMicroservice(module, {
       strategy: new FreshetBusServer({ bus, group, fromBeginning: true }),
@@ -91,6 +95,7 @@ export async function startDevRuntime(config: DevConfig, locationPath: string, l
     await serve(PlannerModule.forRoot({ bus, eventLog, cache, lease, logger, adapters: shared, tickMs: config.plannerTickMs, core: planner }), PLANNER_GROUP);
     await serve(WorkerModule.forRoot({ bus, eventLog, locks, location, logger, adapters: shared, variables, core: worker }), workerGroup(location.name));
     await serve(ObserverModule.forRoot({ bus, eventLog, cache, location, logger, adapters: shared, variables, emitUnchanged: false, core: observer }), OBSERVER_GROUP);
+    api = await startEmbeddedApi({ planner, eventLog, logger, api: config.api });
   } catch (error) {
     for (const app of apps.reverse()) await app.close().catch(() => undefined);
     await bus.close();
@@ -105,7 +110,9 @@ export async function startDevRuntime(config: DevConfig, locationPath: string, l
     planner,
     worker,
     observer,
+    api,
     async close() {
+      await api.close().catch((error: unknown) => logger.warn(`closing the API: ${String(error)}`));
       // Observer and worker stop taking work first; the planner last, so it records what they finished.
       for (const app of [...apps].reverse()) await app.close().catch((error: unknown) => logger.warn(`closing an app: ${String(error)}`));
       await bus.close();

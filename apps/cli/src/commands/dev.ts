@@ -60,6 +60,7 @@ export async function runDev(locationArg: string, options: DevOptions, out: Outp
   const userLog = options.verbose === true ? (line: unknown) => void process.stderr.write(`${JSON.stringify(line)}\n`) : () => undefined;
   const runtime = await startDevRuntime(config, locationPath, logger, cwd, userLog);
   out.write(`freshet dev: ${runtime.location.name} (${locationPath}), event log ${config.eventLogDir}\n`);
+  out.write(`web UI and API: ${runtime.api.url}/ (OpenAPI: ${runtime.api.url}/api/docs)\n`);
   const view = new TableView(runtime, out);
   runtime.planner.onTick((report) => view.onTick(report));
 

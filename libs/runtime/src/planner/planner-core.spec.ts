@@ -21,6 +21,9 @@ const definitions = (payload: DefinitionsV1 = DEFINITIONS): AnyCloudEvent => cre
 const observation = (dataVersion: string): AnyCloudEvent =>
   createEvent('dev.freshet.observation.v1', { asset: 'src', dataVersion, observedAt: new Date().toISOString() }, { source: 'spec' });
 
+// Opening the embedded event log (PGlite compiled to WASM) takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe('PlannerCore', () => {
   let eventLog: EventLog;
   let bus: InMemoryEventBus;

@@ -1,0 +1,98 @@
+// The observer core with the in-memory bus and cache and the embedded event log.
+import { InMemoryGraphCache } from '@freshet/cache';
+import { TOPICS, createEvent, decode, topicConfigs } from '@freshet/contracts';
+import { InMemoryEventBus, TypedBus, silentBusLogger } from '@freshet/messaging';
+import { asset, defineCodeLocation, observableSource } from '@freshet/sdk';
+import { createEmbeddedEventLog, type EventLog } from '@freshet/storage';
+import { waitFor } from '@freshet/testing';
+import { silentLogger } from '../logger';
+import { ObserverCore, type SourceChangeEvent } from './observer-core';
+
+const location = defineCodeLocation({
+  name: 'obs',
+  sources: [observableSource({ key: 'files', observe: () => 'from-observe', intervalSeconds: 3600 })],
+  assets: [asset({ key: 'table', deps: ['files'], compute: () => undefined })],
+  resources: {},
+});
+
+const change = (assetKey: string, dataVersion?: string): SourceChangeEvent =>
+  createEvent(
+    'dev.freshet.source-change.v1',
+    { asset: assetKey, occurredAt: new Date().toISOString(), ...(dataVersion === undefined ? {} : { dataVersion }) },
+    { source: 'spec' },
+  );
+
+// Opening the embedded event log (PGlite compiled to WASM) takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
+describe('ObserverCore', () => {
+  let eventLog: EventLog;
+  let bus: InMemoryEventBus;
+  let cache: InMemoryGraphCache;
+  const published: string[] = [];
+
+  const observer = (emitUnchanged = false): ObserverCore =>
+    new ObserverCore({ location, bus: new TypedBus(bus, 'spec'), cache, eventLog, logger: silentLogger }, { emitUnchanged, schedule: false });
+
+  beforeAll(async () => {
+    eventLog = await createEmbeddedEventLog();
+  });
+
+  afterAll(async () => {
+    await eventLog.close();
+  });
+
+  beforeEach(async () => {
+    published.length = 0;
+    cache = new InMemoryGraphCache();
+    bus = new InMemoryEventBus({ logger: silentBusLogger });
+    await bus.ensureTopics(topicConfigs());
+    await bus.subscribe({
+      topics: [TOPICS.observations.name],
+      group: 'spec',
+      fromBeginning: true,
+      handle: (delivery) => {
+        const result = decode(delivery.value);
+        if (result.ok && result.event.type === 'dev.freshet.observation.v1') published.push(result.event.data.dataVersion);
+        return Promise.resolve();
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await bus.close();
+  });
+
+  it('emits an observation only when the data version changed', async () => {
+    const core = observer();
+    expect(await core.handleSourceChange(change('files', 'v1'))).toBe(true);
+    expect(await core.handleSourceChange(change('files', 'v1'))).toBe(false);
+    expect(await core.handleSourceChange(change('files', 'v2'))).toBe(true);
+    await waitFor(() => published.length === 2, { description: 'two observations' });
+    expect(published).toEqual(['v1', 'v2']);
+  });
+
+  it('emits every change when configured to', async () => {
+    const core = observer(true);
+    await core.handleSourceChange(change('files', 'v1'));
+    await core.handleSourceChange(change('files', 'v1'));
+    await waitFor(() => published.length === 2, { description: 'two observations' });
+  });
+
+  it('asks the observe function when the change carries no version', async () => {
+    await observer().handleSourceChange(change('files'));
+    await waitFor(() => published.length === 1, { description: 'an observation' });
+    expect(published).toEqual(['from-observe']);
+  });
+
+  it('rejects unknown assets and materializable ones as non-retriable, with the reason', async () => {
+    const core = observer();
+    await expect(core.handleSourceChange(change('nobody'))).rejects.toMatchObject({ nonRetriable: true, message: 'unknown asset nobody: no code location defines it' });
+    await expect(core.handleSourceChange(change('table'))).rejects.toMatchObject({ nonRetriable: true, code: 'NOT_A_SOURCE' });
+  });
+
+  it('knows the sources of other code locations from the graph cache', async () => {
+    await cache.publishGraph({ assets: [{ key: 'elsewhere', deps: [], spec: { key: 'elsewhere', kind: 'observableSource' } }] });
+    expect(await observer().handleSourceChange(change('elsewhere', 'x1'))).toBe(true);
+  });
+});

@@ -68,3 +68,52 @@ describe('a planner restarted during a burst', () => {
     expect([...planned].sort(byName)).toEqual([...FIRST, ...SECOND].map((i) => `k${i}`).sort(byName));
   });
 });
+
+describe('a standby planner', () => {
+  const stack = new E2eStack({ env: { FIXTURE_SLEEP_MS: '300' } });
+  let recorder: TopicRecorder;
+  let outside: OutsideProducer;
+
+  beforeAll(async () => {
+    await stack.init();
+    recorder = await TopicRecorder.start(stack.topicPrefix, ['definitions', 'materializationRequests']);
+    outside = await OutsideProducer.connect(stack.topicPrefix);
+    stack.start('observer');
+    stack.start('worker');
+    await waitFor(() => recorder.of('definitions').length > 0, { timeoutMs: 60_000, description: 'the definitions' });
+  });
+
+  afterAll(async () => {
+    await outside?.close();
+    await recorder?.close();
+    await stack.dispose();
+  });
+
+  it('takes over within seconds when the leader dies, at a higher epoch', async () => {
+    const planners = [stack.start('planner'), stack.start('planner')];
+    const leader = await waitFor(() => planners.find((p) => p.text().includes('leading at epoch')), { timeoutMs: 60_000, description: 'a leader' });
+    const standby = planners.find((p) => p !== leader);
+    if (!standby) throw new Error('no standby');
+    await outside.sourceChanged('s0', 'v1');
+    const firstEpoch = await waitFor(
+      () => recorder.of('materializationRequests').flatMap((r) => (r.event.type === 'dev.freshet.materialization-request.v1' ? [r.event.data.plannerEpoch] : []))[0],
+      { timeoutMs: 30_000, description: 'the leader’s request' },
+    );
+    const killedAt = Date.now();
+    await leader.stop('SIGKILL');
+    await outside.sourceChanged('s1', 'v1');
+    let request;
+    try {
+      request = await waitFor(
+        () => recorder.of('materializationRequests').find((r) => r.event.type === 'dev.freshet.materialization-request.v1' && r.event.data.assetPartitions.some((ap) => ap.asset === 'k1')),
+        { timeoutMs: 30_000, description: 'the standby to request k1' },
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${await stack.diagnose()}`);
+    }
+    expect(standby.text()).toContain('leading at epoch');
+    expect(request.event.type === 'dev.freshet.materialization-request.v1' && request.event.data.plannerEpoch).toBeGreaterThan(firstEpoch);
+    // The lease lapses after 5 s; the dead member's Kafka partitions move after the 6 s session timeout.
+    expect(request.receivedAt - killedAt).toBeLessThan(15_000);
+  });
+});

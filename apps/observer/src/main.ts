@@ -7,6 +7,7 @@ import { topicConfigs } from '@freshet/contracts';
 import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging';
 import { OBSERVER_GROUP, createServiceAdapters, jsonLineLogger } from '@freshet/runtime';
 import { loadCodeLocation } from '@freshet/sdk';
+import { FreshetMetrics, instrumentBus, serviceHealth, startOpsServerOrWarn } from '@freshet/observability';
 import { ObserverModule } from './observer.module';
 
 async function main(): Promise<void> {
@@ -15,13 +16,22 @@ async function main(): Promise<void> {
   const location = loadCodeLocation(config.codeLocation);
   const adapters = await createServiceAdapters(config, { logger, partitionsConsumedConcurrently: 3 });
   await adapters.bus.ensureTopics(topicConfigs());
+  // Operations: what it consumes, runs by status, readiness of Postgres, Redis and Kafka.
+  const metrics = new FreshetMetrics('observer');
+  const consumed = instrumentBus(adapters.bus, metrics);
+  const { health } = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  metrics.collectWith(async () => {
+    const active = await adapters.eventLog.runsByStatus(['requested', 'started']);
+    return { runsByStatus: { requested: active.filter((r) => r.status === 'requested').length, started: active.filter((r) => r.status === 'started').length }, consumerLag: consumed.pending() };
+  });
   const app = await NestFactory.createMicroservice(
     ObserverModule.forRoot({ ...adapters, adapters, location, logger, variables: userEnvironment(), emitUnchanged: config.emitUnchangedObservations }),
-    { strategy: new FreshetBusServer({ bus: adapters.bus, group: OBSERVER_GROUP, fromBeginning: true }), logger: ['error', 'warn'] },
+    { strategy: new FreshetBusServer({ bus: consumed, group: OBSERVER_GROUP, fromBeginning: true }), logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new BusErrorPassthroughFilter());
   app.enableShutdownHooks();
   await app.listen();
+  await startOpsServerOrWarn({ port: config.metricsPort, metrics, health }, logger);
   logger.log(`observer of ${location.name} listening (topics prefixed "${config.topicPrefix}")`);
 }
 

@@ -6,8 +6,11 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@freshet/config';
 import { topicConfigs } from '@freshet/contracts';
 import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging';
-import { createServiceAdapters, jsonLineLogger } from '@freshet/runtime';
+import { createServiceAdapters, jsonLineLogger, type PlannerCore } from '@freshet/runtime';
+import { startApiServer } from '@freshet/api';
+import { FreshetMetrics, instrumentBus, serviceHealth } from '@freshet/observability';
 import { PLANNER_GROUP, PlannerModule } from './planner.module';
+import { PLANNER_CORE } from './planner.tokens';
 
 async function main(): Promise<void> {
   const config = loadConfig('planner');
@@ -15,14 +18,27 @@ async function main(): Promise<void> {
   // Several partitions at once, so events arriving together share one event-log transaction.
   const adapters = await createServiceAdapters(config, { logger, partitionsConsumedConcurrently: 16 });
   await adapters.bus.ensureTopics(topicConfigs());
+  // Operations: metrics of what is consumed and decided, readiness of Postgres, Redis and Kafka.
+  const metrics = new FreshetMetrics('planner');
+  const consumed = instrumentBus(adapters.bus, metrics);
+  const { health } = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
   const app = await NestFactory.createMicroservice(
     PlannerModule.forRoot({ ...adapters, adapters, logger, tickMs: config.plannerTickMs }),
-    { strategy: new FreshetBusServer({ bus: adapters.bus, group: PLANNER_GROUP, fromBeginning: true }), logger: ['error', 'warn'] },
+    { strategy: new FreshetBusServer({ bus: consumed, group: PLANNER_GROUP, fromBeginning: true }), logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new BusErrorPassthroughFilter());
   app.enableShutdownHooks();
   await app.listen();
-  logger.log(`planner listening (topics prefixed "${config.topicPrefix}")`);
+  // The HTTP API, web UI, /metrics and /health: it dies with the process (the Nest app above owns
+  // shutdown). A port already taken costs the API, not the scheduling: said loudly, then carry on.
+  const api = await startApiServer(
+    { planner: app.get<PlannerCore>(PLANNER_CORE), eventLog: adapters.eventLog, auth: config.api, health, metrics, logger, consumerLag: () => consumed.pending() },
+    { port: config.api.port },
+  ).catch((error: unknown) => {
+    logger.error(`planner: the API could not listen on port ${config.api.port} (${error instanceof Error ? error.message : String(error)}); planning goes on without it`);
+    return null;
+  });
+  logger.log(`planner listening (topics prefixed "${config.topicPrefix}")${api ? `; API and UI on port ${api.port}` : ''}`);
 }
 
 main().catch((error: unknown) => {

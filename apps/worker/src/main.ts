@@ -6,9 +6,11 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig, userEnvironment } from '@freshet/config';
 import { topicConfigs } from '@freshet/contracts';
 import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging';
-import { createServiceAdapters, jsonLineLogger, workerGroup } from '@freshet/runtime';
+import { createServiceAdapters, jsonLineLogger, workerGroup, type WorkerCore } from '@freshet/runtime';
 import { loadCodeLocation } from '@freshet/sdk';
+import { FreshetMetrics, instrumentBus, serviceHealth, startOpsServerOrWarn } from '@freshet/observability';
 import { WorkerModule } from './worker.module';
+import { WORKER_CORE } from './worker.tokens';
 
 async function main(): Promise<void> {
   const config = loadConfig('worker');
@@ -16,14 +18,24 @@ async function main(): Promise<void> {
   const location = loadCodeLocation(config.codeLocation);
   const adapters = await createServiceAdapters(config, { logger, partitionsConsumedConcurrently: config.workerConcurrency });
   await adapters.bus.ensureTopics(topicConfigs());
+  // Operations: what it consumes, runs by status, readiness of Postgres, Redis and Kafka.
+  const metrics = new FreshetMetrics('worker');
+  const consumed = instrumentBus(adapters.bus, metrics);
+  const { health } = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  metrics.collectWith(async () => {
+    const active = await adapters.eventLog.runsByStatus(['requested', 'started']);
+    return { runsByStatus: { requested: active.filter((r) => r.status === 'requested').length, started: active.filter((r) => r.status === 'started').length }, consumerLag: consumed.pending() };
+  });
   const app = await NestFactory.createMicroservice(
     WorkerModule.forRoot({ ...adapters, adapters, location, logger, variables: userEnvironment() }),
     // A request that keeps failing to be handled (not a failed run: those complete) is dead-lettered after a few tries.
-    { strategy: new FreshetBusServer({ bus: adapters.bus, group: workerGroup(location.name), fromBeginning: true }), logger: ['error', 'warn'] },
+    { strategy: new FreshetBusServer({ bus: consumed, group: workerGroup(location.name), fromBeginning: true }), logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new BusErrorPassthroughFilter());
   app.enableShutdownHooks();
   await app.listen();
+  app.get<WorkerCore>(WORKER_CORE).onRunFinished((outcome) => metrics.runsFinished.inc({ status: outcome.status }));
+  await startOpsServerOrWarn({ port: config.metricsPort, metrics, health }, logger);
   logger.log(`worker of ${location.name} listening (topics prefixed "${config.topicPrefix}")`);
 }
 

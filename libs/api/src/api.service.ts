@@ -214,7 +214,10 @@ export class ApiService {
       runsByStatus,
       overdueAssets: new Set(violations.map((v) => v.asset)).size,
       openViolations: violations.length,
-      consumerLag: report ? { 'planner-evaluation': Math.max(0, latest - report.result.cursor.lastStorageId) } : {},
+      consumerLag: {
+        ...(this.deps.consumerLag?.() ?? {}),
+        ...(report ? { 'planner-evaluation': Math.max(0, latest - report.result.cursor.lastStorageId) } : {}),
+      },
     };
   }
 }

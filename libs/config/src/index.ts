@@ -4,3 +4,4 @@ export { InvalidConfigError, type ConfigIssue } from './errors';
 export { maskSecrets, maskUrlPassword, MASK } from './mask';
 export type { Env } from './env-reader';
 export * from './schema';
+export { loadCliApiConfig, DEFAULT_API_URL, type CliApiConfig } from './cli-config';

@@ -24,6 +24,7 @@ export const DEFAULTS = Object.freeze({
   keyPrefix: 'freshet',
   topicPrefix: '',
   apiPort: 8080,
+  metricsPort: 9464,
   plannerTickMs: 500,
   workerConcurrency: 4,
   logLevel: 'info',
@@ -61,6 +62,7 @@ function buildConfig(app: AppName, read: EnvReader): ConfigByApp[AppName] {
         redis: readRedis(read),
         codeLocation: read.requiredString('FRESHET_CODE_LOCATION', 'the observer loads the observation functions from it'),
         emitUnchangedObservations: read.boolean('FRESHET_OBSERVER_EMIT_UNCHANGED', false),
+        metricsPort: read.integer('FRESHET_METRICS_PORT', DEFAULTS.metricsPort, { min: 0, max: 65535 }),
       };
       return config;
     }
@@ -85,6 +87,7 @@ function buildConfig(app: AppName, read: EnvReader): ConfigByApp[AppName] {
         redis: readRedis(read),
         codeLocation: read.requiredString('FRESHET_CODE_LOCATION', 'the worker loads the compute functions from it'),
         workerConcurrency: readConcurrency(read),
+        metricsPort: read.integer('FRESHET_METRICS_PORT', DEFAULTS.metricsPort, { min: 0, max: 65535 }),
       };
       return config;
     }

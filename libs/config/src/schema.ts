@@ -76,6 +76,8 @@ export interface ObserverConfig extends CommonConfig {
   readonly codeLocation: string;
   /** Emit an observation on every observe/source change, even when the data version did not change. */
   readonly emitUnchangedObservations: boolean;
+  /** FRESHET_METRICS_PORT: the listener of /metrics and /health/* (0 = any free port). */
+  readonly metricsPort: number;
 }
 
 export interface PlannerConfig extends CommonConfig {
@@ -95,6 +97,8 @@ export interface WorkerConfig extends CommonConfig {
   readonly redis: RedisConfig;
   readonly codeLocation: string;
   readonly workerConcurrency: number;
+  /** FRESHET_METRICS_PORT: the listener of /metrics and /health/* (0 = any free port). */
+  readonly metricsPort: number;
 }
 
 /** `freshet dev`: everything in one process, embedded event log, in-memory bus and cache. */

@@ -2,6 +2,8 @@
 // structured JSON logs without secrets.
 export { FreshetMetrics, type ScrapeSnapshot } from './metrics';
 export { HealthChecks, redact, type HealthCheck, type HealthReport, type CheckResult } from './health';
-export { eventLogCheck, redisCheck, kafkaCheck, type KafkaCheck } from './probes';
+export { eventLogCheck, redisCheck, kafkaCheck, type KafkaCheck, type KafkaCheckOptions } from './probes';
 export { structuredLogger, type StructuredLogger, type StructuredLoggerOptions, type LogFields, type LogLevelName } from './logger';
-export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops-server';
+export { startOpsServer, startOpsServerOrWarn, type OpsServer, type OpsServerOptions } from './ops-server';
+export { instrumentBus, type InstrumentedBus } from './instrument-bus';
+export { serviceHealth, type ServiceHealth } from './service-health';

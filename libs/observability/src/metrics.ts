@@ -28,7 +28,7 @@ export class FreshetMetrics {
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry, prefix: 'freshet_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'freshet_' });
     const registers = [this.registry];
     this.tickDuration = new Histogram({
       name: 'freshet_planner_tick_duration_seconds',

@@ -54,3 +54,13 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** `startOpsServer` for a service's main: a port already taken is logged, not fatal (the work goes on). */
+export async function startOpsServerOrWarn(options: OpsServerOptions, logger: { error(message: string): void }): Promise<OpsServer | null> {
+  try {
+    return await startOpsServer(options);
+  } catch (error) {
+    logger.error(`metrics and health could not listen on port ${options.port} (${error instanceof Error ? error.message : String(error)}); going on without them`);
+    return null;
+  }
+}

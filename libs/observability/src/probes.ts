@@ -1,6 +1,6 @@
 // Readiness checks of the real infrastructure: Postgres through the event log, Redis with PING,
 // Kafka with a metadata request from one long-lived admin client (connected on first use).
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
 import type { EventLog } from '@freshet/storage';
 import type { HealthCheck } from './health';
 
@@ -22,7 +22,15 @@ export interface KafkaCheck extends HealthCheck {
   close(): Promise<void>;
 }
 
-export function kafkaCheck(options: { readonly brokers: readonly string[]; readonly clientId: string }): KafkaCheck {
+export interface KafkaCheckOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** TLS on (the system CA store); a deployment with its own CA passes the PEM. */
+  readonly ssl?: boolean | { readonly ca?: string[] };
+  readonly sasl?: SASLOptions;
+}
+
+export function kafkaCheck(options: KafkaCheckOptions): KafkaCheck {
   let admin: Admin | null = null;
   let connected: Promise<void> | null = null;
   const reset = (): void => {
@@ -35,7 +43,16 @@ export function kafkaCheck(options: { readonly brokers: readonly string[]; reado
     name: 'kafka',
     async check() {
       if (!admin) {
-        const kafka = new Kafka({ brokers: [...options.brokers], clientId: `${options.clientId}-health`, connectionTimeout: 1500, requestTimeout: 1500, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+        const kafka = new Kafka({
+          brokers: [...options.brokers],
+          clientId: `${options.clientId}-health`,
+          connectionTimeout: 1500,
+          requestTimeout: 1500,
+          retry: { retries: 0 },
+          logLevel: logLevel.NOTHING,
+          ...(options.ssl === undefined ? {} : { ssl: typeof options.ssl === 'boolean' ? options.ssl : { ...options.ssl } }),
+          ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+        });
         admin = kafka.admin();
         connected = admin.connect();
       }

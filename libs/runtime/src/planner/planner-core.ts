@@ -65,6 +65,8 @@ export interface TickReport {
 }
 
 const READ_PAGE = 5000;
+/** Shortest time from one tick's start to the next one's (event-driven ticks only; deadlines use their timer). */
+const MIN_TICK_GAP_MS = 50;
 const MAX_WAKE_DELAY_MS = 2_000_000_000;
 
 export class PlannerCore {
@@ -381,12 +383,17 @@ export class PlannerCore {
   private async tickLoop(): Promise<void> {
     while (this.tickWanted && this.isLeader && !this.stopping) {
       this.tickWanted = false;
+      const started = Date.now();
       try {
         await this.tickOnce();
       } catch (error) {
         this.deps.logger.error(`planner tick failed: ${describe(error)}`);
         if (error instanceof CursorVersionConflictError) await this.reloadCursor();
       }
+      // Under a stream of events, ticks back to back would hold the event log's append lock
+      // most of the time and slow ingestion: leave a short gap (events coalesce into the next tick).
+      const gap = MIN_TICK_GAP_MS - (Date.now() - started);
+      if (this.tickWanted && gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
     }
   }
 

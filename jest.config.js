@@ -41,5 +41,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/infra/global-setup.js',
     },
+    // Faults stop brokers and kill services: run alone and in band (`npm run test:faults`).
+    {
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/infra/global-setup.js',
+    },
   ],
 };

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): real infrastructure up, then lint (typecheck, eslint, import
-# cycles), then every jest project (unit, integration, e2e). Exits non-zero when any step fails.
+# cycles), then the jest projects unit, integration and e2e, then the fault tests alone and in band
+# (they kill services and stop brokers, on infrastructure of their own). Exits non-zero when any
+# step fails.
 # Lint failures do not stop the tests: one run reports both. Extra arguments go to jest.
 set -uo pipefail
 
@@ -46,11 +48,23 @@ fi
 begin "jest --ci (unit, integration, e2e)"
 results=.cache/jest-results.json
 rm -f "$results"
-if npx --no-install jest --ci --json --outputFile="$results" "$@"; then
+# --selectProjects takes every argument after it: the caller's arguments go before.
+if npx --no-install jest --ci --json --outputFile="$results" "$@" --selectProjects unit integration e2e; then
   printf 'jest passed in %s\n' "$(took)"
 else
   printf 'jest FAILED in %s\n' "$(took)"
   failed+=(jest)
+fi
+
+# Never in parallel with the above: the fault tests kill services and stop their brokers.
+begin "jest --ci faults (alone, --runInBand)"
+fault_results=.cache/jest-faults-results.json
+rm -f "$fault_results"
+if npx --no-install jest --ci --runInBand --json --outputFile="$fault_results" --selectProjects faults; then
+  printf 'faults passed in %s\n' "$(took)"
+else
+  printf 'faults FAILED in %s\n' "$(took)"
+  failed+=(faults)
 fi
 
 # jest's own summary is above; this plain closing line states the counts once more, alone on a line.
@@ -58,11 +72,13 @@ fi
 counts=$(node -e '
   const fs = require("node:fs");
   try {
-    const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-    process.stdout.write(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    const all = process.argv.slice(1).filter((file) => fs.existsSync(file)).map((file) => JSON.parse(fs.readFileSync(file, "utf8")));
+    if (all.length === 0) throw new Error("no results");
+    const sum = (pick) => all.reduce((total, r) => total + pick(r), 0);
+    process.stdout.write(`${sum((r) => r.numPassedTests)} passed, ${sum((r) => r.numFailedTests)} failed, ${sum((r) => r.numPendingTests + r.numTodoTests)} skipped`);
   } catch {
     process.stdout.write("");
-  }' "$results")
+  }' "$results" "$fault_results")
 
 echo
 if ((${#failed[@]} > 0)); then

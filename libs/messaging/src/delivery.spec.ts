@@ -1,6 +1,6 @@
 import { decode } from '@freshet/contracts';
 import { DEAD_LETTER_MAX_RAW_BYTES, backoffMs, deadLetterMessage, deliverWithRetries, normalizeHeaders, retryPolicy } from './delivery';
-import { NonRetriableError, isNonRetriable } from './errors';
+import { NonRetriableError, isNonRetriable, isUnavailable } from './errors';
 import type { Delivery } from './event-bus.port';
 
 const message = (value: Buffer): Omit<Delivery, 'attempt'> => ({
@@ -49,6 +49,41 @@ describe('retry policy', () => {
       isClosing: () => closing,
     });
     expect(outcome).toEqual({ status: 'abandoned', attempts: 1 });
+  });
+});
+
+describe('a dependency that is down', () => {
+  it('recognises connection failures of Postgres, Redis and sockets, also wrapped', () => {
+    expect(isUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('x'), { code: '08006' }) }))).toBe(true);
+    expect(isUnavailable(new Error('invalid input syntax'))).toBe(false);
+    expect(isUnavailable(new NonRetriableError('connection terminated'))).toBe(false);
+  });
+
+  it('retries past the attempt budget instead of dead-lettering a valid message, then delivers it', async () => {
+    let calls = 0;
+    const outcome = await deliverWithRetries({
+      message: message(Buffer.from('v')),
+      handle: () => {
+        calls++;
+        return calls <= 8 ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) : Promise.resolve();
+      },
+      policy: retryPolicy({ initialBackoffMs: 1, maxBackoffMs: 2, maxAttempts: 3 }),
+      isClosing: () => false,
+    });
+    expect(outcome).toEqual({ status: 'handled', attempts: 9 });
+  });
+
+  it('still dead-letters a message whose own handling keeps failing', async () => {
+    const outcome = await deliverWithRetries({
+      message: message(Buffer.from('v')),
+      handle: () => Promise.reject(new Error('boom')),
+      policy: retryPolicy({ initialBackoffMs: 1, maxBackoffMs: 2, maxAttempts: 3 }),
+      isClosing: () => false,
+    });
+    expect(outcome).toMatchObject({ status: 'deadLetter', attempts: 3, nonRetriable: false });
   });
 });
 

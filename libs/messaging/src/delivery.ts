@@ -3,7 +3,7 @@
 // for non-retriable ones, and in every case the offset is committed afterwards.
 import { encode, type DeadLetterV1 } from '@freshet/contracts';
 import type { BusMessage, Delivery } from './event-bus.port';
-import { describeError, isNonRetriable } from './errors';
+import { describeError, isNonRetriable, isUnavailable } from './errors';
 
 export interface RetryPolicy {
   /** Tries per message, the first included. */
@@ -57,17 +57,27 @@ const HEARTBEAT_EVERY_MS = 1000;
 
 export async function deliverWithRetries(options: DeliverOptions): Promise<DeliveryOutcome> {
   const { message, handle, policy, isClosing } = options;
+  // Failures because a dependency is down do not use up the message's attempts: a valid message is
+  // never dead-lettered because Postgres or Redis was away for longer than the retry budget.
+  let counted = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       await handle({ ...message, attempt });
       return { status: 'handled', attempts: attempt };
     } catch (error) {
       const nonRetriable = isNonRetriable(error);
-      if (nonRetriable || attempt >= policy.maxAttempts) {
+      if (!nonRetriable && isUnavailable(error)) {
+        const waitMs = backoffMs(policy, attempt);
+        options.onRetry?.(error, attempt, waitMs);
+        if (!(await sleepUnlessClosing(waitMs, isClosing, () => message.heartbeat()))) return { status: 'abandoned', attempts: attempt };
+        continue;
+      }
+      counted++;
+      if (nonRetriable || counted >= policy.maxAttempts) {
         const why = nonRetriable ? 'rejected' : `failed ${attempt} time${attempt === 1 ? '' : 's'}`;
         return { status: 'deadLetter', attempts: attempt, nonRetriable, reason: `${why}: ${describeError(error)}` };
       }
-      const waitMs = backoffMs(policy, attempt);
+      const waitMs = backoffMs(policy, counted);
       options.onRetry?.(error, attempt, waitMs);
       const completed = await sleepUnlessClosing(waitMs, isClosing, () => message.heartbeat());
       if (!completed) return { status: 'abandoned', attempts: attempt };

@@ -32,6 +32,9 @@ export class TickContext {
   private readonly existingMemo: (IndexSet | undefined)[];
   private readonly triggerMemo: (readonly ParentTrigger[] | undefined)[];
   private readonly upstreamMemo = new Map<ParentEdge, Map<number, UpstreamResult>>();
+  private readonly cursorByIndex: (AssetCursor | undefined)[];
+  /** By node index: a record touched it since the last tick (set by the tick's first pass). */
+  readonly touched: Uint8Array;
 
   constructor(
     readonly graph: AssetGraph,
@@ -45,6 +48,14 @@ export class TickContext {
     this.currentDataTimeMemo = new Array<Instant | null | undefined>(n);
     this.existingMemo = new Array<IndexSet | undefined>(n);
     this.triggerMemo = new Array<readonly ParentTrigger[] | undefined>(n);
+    this.cursorByIndex = graph.nodes.map((node) => cursor.assets[node.key]);
+    this.touched = new Uint8Array(n);
+  }
+
+  /** Drops the memo tables that can grow large (the context outlives its tick: see evaluate). */
+  releaseMemos(): void {
+    this.upstreamMemo.clear();
+    this.outdatedMemo.clear();
   }
 
   setRequested(index: number, set: IndexSet): void {
@@ -58,6 +69,11 @@ export class TickContext {
 
   assetCursor(key: string): AssetCursor | undefined {
     return this.cursor.assets[key];
+  }
+
+  /** The cursor entry of the node at `index` (looked up once per tick). */
+  cursorAt(index: number): AssetCursor | undefined {
+    return this.cursorByIndex[index];
   }
 
   history(node: AssetNode): AssetHistory {

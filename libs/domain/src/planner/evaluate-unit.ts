@@ -68,7 +68,7 @@ export interface MemberOutcome {
 const NO_HITS: readonly Hit[] = [];
 
 function owedHits(ctx: TickContext, node: AssetNode): readonly Hit[] {
-  const entries = ctx.assetCursor(node.key)?.owed;
+  const entries = ctx.cursorAt(node.index)?.owed;
   if (!entries || entries.length === 0) return NO_HITS;
   const h = ctx.history(node);
   const hits: Hit[] = [];

@@ -6,7 +6,7 @@
 import { IndexSet } from '../collections/index-set';
 import { alignCursor, decodeCursor, handledSet, type AssetCursor, type PlannerCursor } from '../cursor/cursor';
 import { checkAssetViolations } from '../freshness/violations';
-import type { AssetGraph, AssetNode } from '../graph/asset-graph';
+import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
 import { downstreamOf, partitionKey } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
 import type { PlannerState } from '../state/planner-state';
@@ -40,21 +40,23 @@ function minDefined(...values: (Instant | null | undefined)[]): Instant | null {
 
 function rootNeedsMissingCheck(ctx: TickContext, node: AssetNode): boolean {
   if (!node.isRoot || node.kind !== 'materializable' || !node.automation.materializeOn.has('missing')) return false;
-  if (!node.partitions) return ctx.history(node).materializations.get(0) === undefined && !ctx.assetCursor(node.key)?.handled;
-  return !ctx.existing(node).difference(ctx.history(node).materialized()).difference(handledSet(ctx.assetCursor(node.key))).isEmpty();
+  if (!node.partitions) return ctx.state.unpartitionedMaterializationIdAt(node.index) === 0 && !ctx.cursorAt(node.index)?.handled;
+  return !ctx.existing(node).difference(ctx.history(node).materialized()).difference(handledSet(ctx.cursorAt(node.index))).isEmpty();
 }
 
 function markDirty(ctx: TickContext, all: boolean): Uint8Array {
   const { graph, state } = ctx;
   const dirty = new Uint8Array(graph.nodes.length);
+  for (const node of graph.nodes) {
+    if (state.historyAt(node.index).lastTouchedStorageId > ctx.since) ctx.touched[node.index] = 1;
+  }
   if (all) return dirty.fill(1);
   for (const node of graph.nodes) {
-    const h = state.historyAt(node.index);
-    if (h.lastTouchedStorageId > ctx.since) {
+    if (ctx.touched[node.index]) {
       dirty[node.index] = 1;
       for (const e of node.children) dirty[e.child] = 1;
     }
-    const ac = ctx.assetCursor(node.key);
+    const ac = ctx.cursorAt(node.index);
     if ((ac?.owed && ac.owed.length > 0) || ac?.recheck) dirty[node.index] = 1;
     if (ac?.wakeAt !== undefined && ac.wakeAt <= ctx.now) dirty[node.index] = 1;
     if (!dirty[node.index] && rootNeedsMissingCheck(ctx, node)) dirty[node.index] = 1;
@@ -98,7 +100,8 @@ function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
   const materialized = h.materialized();
   if (materialized.isEmpty()) return IndexSet.EMPTY;
   if (!node.partitions) {
-    const touched = h.lastTouchedStorageId > ctx.since || node.parents.some((e) => ctx.state.historyAt(e.parent).lastTouchedStorageId > ctx.since);
+    let touched = ctx.touched[node.index] === 1;
+    for (let k = 0; k < node.parents.length && !touched; k++) touched = ctx.touched[(node.parents[k] as ParentEdge).parent] === 1;
     return touched ? materialized : IndexSet.EMPTY;
   }
   let scope = h.updatedSince(ctx.since);
@@ -108,6 +111,15 @@ function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
   }
   return scope.intersect(materialized).takeNewest(MAX_STALENESS_PARTITIONS_PER_TICK).taken;
 }
+
+/**
+ * The latest tick's context, kept until the next tick. V8 forgets the hidden class of objects
+ * once none is alive, and with it the optimized code of every function that reads them: a
+ * tick's context is garbage as soon as the tick returns, so a garbage collection between two
+ * ticks would discard the planner's optimized code and the next tick would run several times
+ * slower while it is recompiled. One live instance keeps the class, and the code, alive.
+ */
+let shapeKeeper: TickContext | null = null;
 
 export function evaluate(
   graph: AssetGraph,
@@ -119,6 +131,8 @@ export function evaluate(
   if (state.graph !== graph) throw new Error('the state is bound to other definitions: call state.rebind(graph) first');
   const cursor = alignCursor(decodeCursor(cursorInput), graph);
   const ctx = new TickContext(graph, state, cursor, now);
+  shapeKeeper?.releaseMemos();
+  shapeKeeper = ctx;
   const dirty = markDirty(ctx, options.full === true || cursor.lastTickAt === null);
   // Assets whose policy needs a refresh now, with their refresh cones (and moved wake-ups).
   for (const i of refreshPlanOf(ctx).touched) dirty[i] = 1;
@@ -149,7 +163,7 @@ export function evaluate(
   let nextWakeAt: Instant | null = null;
 
   for (const node of graph.nodes) {
-    const prev = cursor.assets[node.key];
+    const prev = ctx.cursorAt(node.index);
     const outcome = byIndex.get(node.index);
     const violationDue = node.freshness !== null && (prev?.violation !== undefined || (prev?.violationWakeAt !== undefined && prev.violationWakeAt <= now) || sourceDescendants.has(node.index));
     // Untouched this tick: the cursor entry carries over as it is.

@@ -25,7 +25,7 @@ const NONE: readonly string[] = [];
 function collectFromParent(ctx: TickContext, edge: ParentEdge, index: number, into: Set<string> | null): Set<string> | null {
   const parent = ctx.graph.node(edge.parent);
   if (!parent.partitions) {
-    const found = outdatedAncestors(ctx, parent, 0);
+    const found = ctx.outdatedMemoOf(edge.parent, 0) ?? outdatedAncestors(ctx, parent, 0);
     if (found.length === 0) return into;
     const out = into ?? new Set<string>();
     for (const k of found) out.add(k);

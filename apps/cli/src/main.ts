@@ -4,12 +4,20 @@
 import { Command } from 'commander';
 import { registerDev } from './commands/dev';
 import { registerSimulate } from './commands/simulate';
+import { registerStatus } from './commands/status';
+import { registerWhy } from './commands/why';
+import { registerMaterialize } from './commands/materialize';
+import { registerBackfill } from './commands/backfill';
 
 export function buildProgram(): Command {
   const program = new Command();
   program.name('freshet').description('A declarative, freshness-driven scheduler for data assets').showHelpAfterError();
   registerSimulate(program);
   registerDev(program);
+  registerStatus(program);
+  registerWhy(program);
+  registerMaterialize(program);
+  registerBackfill(program);
   return program;
 }
 

@@ -37,6 +37,14 @@ else
   failed+=(dbt-venv)
 fi
 
+begin "chromium for the browser tests (scripts/browser/ensure-chromium.sh; skipped when installed)"
+if bash scripts/browser/ensure-chromium.sh >/dev/null; then
+  printf 'chromium ready in %s\n' "$(took)"
+else
+  printf 'chromium install FAILED in %s (the browser tests will fail)\n' "$(took)"
+  failed+=(chromium)
+fi
+
 begin "lint: typecheck, eslint, import cycles"
 if npm run --silent lint; then
   printf 'lint passed in %s\n' "$(took)"

@@ -1,0 +1,23 @@
+import { progressBar } from './backfill';
+import { atParameter } from './why';
+import { formatMinutes, renderColumns } from './api-client';
+
+describe('the API commands\' formatting', () => {
+  it('draws the backfill progress bar', () => {
+    expect(progressBar({ done: 0, failed: 0, total: 4, running: 1, status: 'running' })).toBe('[..............................]   0% 0/4 done, 1 running (running)');
+    expect(progressBar({ done: 2, failed: 1, total: 4, running: 0, status: 'running' })).toBe('[###############...............]  50% 2/4 done, 0 running, 1 failed (running)');
+    expect(progressBar({ done: 4, failed: 0, total: 4, running: 0, status: 'completed' })).toBe('[##############################] 100% 4/4 done, 0 running (completed)');
+  });
+
+  it('reads --at HH:MM as today at that local time and passes anything else on', () => {
+    const now = new Date(2024, 5, 3, 15, 4, 5);
+    expect(atParameter('09:00', now)).toBe(new Date(2024, 5, 3, 9, 0, 0).toISOString());
+    expect(atParameter('9:30:15', now)).toBe(new Date(2024, 5, 3, 9, 30, 15).toISOString());
+    expect(atParameter('2024-01-01T09:00:00Z', now)).toBe('2024-01-01T09:00:00Z');
+  });
+
+  it('lays out columns and durations', () => {
+    expect(renderColumns([['ASSET', 'STATUS', 'WHY'], ['orders', 'fresh', ''], ['c', 'stale', 'p has new data']])).toBe('ASSET   STATUS  WHY\norders  fresh\nc       stale   p has new data');
+    expect([null, 0.5, 12.4, 150, 3000].map(formatMinutes)).toEqual(['-', '30s', '12m', '2h 30m', '2d 2h']);
+  });
+});

@@ -30,8 +30,19 @@ export function formatScenarioHeader(file: string, name: string): string {
   return `\n${name} (${file})`;
 }
 
+/** How many expectations (evaluate steps with an `expect`) held, over how many scenarios. */
+export function formatExpectationTotals(results: readonly ScenarioResult[]): string {
+  const held = results.reduce((n, r) => n + r.passed, 0);
+  const broken = results.reduce((n, r) => n + r.failed, 0);
+  return `expectations: ${held} held, ${broken} broken, in ${results.length} scenario${results.length === 1 ? '' : 's'}`;
+}
+
+/**
+ * The closing line counts scenarios, not steps: a user asks "did my scenarios pass?", and a
+ * scenario passes only when every one of its expectations held. The line before it gives the
+ * per-step figures.
+ */
 export function formatTotals(results: readonly ScenarioResult[]): string {
-  const passed = results.reduce((n, r) => n + r.passed, 0);
-  const failed = results.reduce((n, r) => n + r.failed, 0);
-  return `${passed} passed, ${failed} failed`;
+  const failed = results.filter((r) => r.failed > 0).length;
+  return `${results.length - failed} passed, ${failed} failed`;
 }

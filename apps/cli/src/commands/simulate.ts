@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatScenarioHeader, formatStep, formatTotals } from './simulate-format';
+import { formatExpectationTotals, formatScenarioHeader, formatStep, formatTotals } from './simulate-format';
 import { InvalidScenarioError, InvalidSpecsError, parseScenario, runScenario, stepJson, type ScenarioResult } from './simulate-domain';
 
 export class MalformedScenarioFileError extends Error {
@@ -68,6 +68,7 @@ export function runSimulate(files: readonly string[], json: boolean, out: Simula
       out.error(error.message);
     }
   }
+  if (!json) out.write(formatExpectationTotals(results));
   out.write(formatTotals(results));
   if (malformed) return 2;
   return results.some((r) => r.failed > 0) ? 1 : 0;

@@ -71,12 +71,19 @@ function refreshable(node: AssetNode): boolean {
 }
 
 const plans = new WeakMap<TickContext, RefreshPlan>();
+/**
+ * The latest planner, kept alive like the tick context (see `evaluate`): once no Planner is
+ * alive V8 forgets its class, and the optimized code that inlines this function (the per-asset
+ * skip rules) would be discarded at every garbage collection between ticks.
+ */
+let latestPlanner: Planner | null = null;
 
 /** The tick's refresh plan (computed on first use). */
 export function refreshPlanOf(ctx: TickContext): RefreshPlan {
   let plan = plans.get(ctx);
   if (!plan) {
-    plan = new Planner(ctx).plan();
+    latestPlanner = new Planner(ctx);
+    plan = latestPlanner.plan();
     plans.set(ctx, plan);
   }
   return plan;

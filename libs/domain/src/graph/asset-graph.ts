@@ -76,6 +76,12 @@ export class AssetGraph {
   readonly units: readonly (readonly AssetNode[])[];
   /** Assets with a freshness policy of their own. */
   readonly withPolicy: readonly AssetNode[];
+  /**
+   * Children by node index, compactly (a tick marks the children of everything it requests):
+   * node i's children are `childIndex[childStart[i] .. childStart[i + 1] - 1]`, as in `children`.
+   */
+  readonly childStart: Int32Array;
+  readonly childIndex: Int32Array;
   private readonly byKey: ReadonlyMap<string, AssetNode>;
 
   constructor(nodes: readonly AssetNode[]) {
@@ -90,6 +96,10 @@ export class AssetGraph {
     }
     this.units = units;
     this.withPolicy = nodes.filter((n) => n.freshness !== null);
+    this.childStart = new Int32Array(nodes.length + 1);
+    for (const n of nodes) this.childStart[n.index + 1] = (this.childStart[n.index] as number) + n.children.length;
+    this.childIndex = new Int32Array(this.childStart[nodes.length] as number);
+    for (const n of nodes) n.children.forEach((e, k) => (this.childIndex[(this.childStart[n.index] as number) + k] = e.child));
   }
 
   get(key: string): AssetNode | undefined {

@@ -32,7 +32,7 @@ export class TickContext {
   private readonly existingMemo: (IndexSet | undefined)[];
   private readonly triggerMemo: (readonly ParentTrigger[] | undefined)[];
   private readonly upstreamMemo = new Map<ParentEdge, Map<number, UpstreamResult>>();
-  private readonly cursorByIndex: (AssetCursor | undefined)[];
+  private readonly cursorByIndex: readonly (AssetCursor | undefined)[];
   /** By node index: a record touched it since the last tick (set by the tick's first pass). */
   readonly touched: Uint8Array;
 
@@ -41,6 +41,8 @@ export class TickContext {
     readonly state: PlannerState,
     readonly cursor: PlannerCursor,
     readonly now: Instant,
+    /** The cursor's entries by node index, when already known (else looked up by key). */
+    cursorEntries?: readonly (AssetCursor | undefined)[],
   ) {
     const n = graph.nodes.length;
     this.requestedByIndex = new Array<IndexSet | undefined>(n);
@@ -48,7 +50,7 @@ export class TickContext {
     this.currentDataTimeMemo = new Array<Instant | null | undefined>(n);
     this.existingMemo = new Array<IndexSet | undefined>(n);
     this.triggerMemo = new Array<readonly ParentTrigger[] | undefined>(n);
-    this.cursorByIndex = graph.nodes.map((node) => cursor.assets[node.key]);
+    this.cursorByIndex = cursorEntries ?? graph.nodes.map((node) => cursor.assets[node.key]);
     this.touched = new Uint8Array(n);
   }
 

@@ -121,6 +121,13 @@ function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
  */
 let shapeKeeper: TickContext | null = null;
 
+/**
+ * Cursors this function returned, with the graph they were made for and their entries by node
+ * index: handed back as they are (the simulator, a planner that keeps its cursor in memory),
+ * they need neither alignment nor a key lookup per asset. Cursors are immutable.
+ */
+const produced = new WeakMap<PlannerCursor, { readonly graph: AssetGraph; readonly entries: readonly (AssetCursor | undefined)[] }>();
+
 export function evaluate(
   graph: AssetGraph,
   state: PlannerState,
@@ -129,8 +136,11 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): TickResult {
   if (state.graph !== graph) throw new Error('the state is bound to other definitions: call state.rebind(graph) first');
-  const cursor = alignCursor(decodeCursor(cursorInput), graph);
-  const ctx = new TickContext(graph, state, cursor, now);
+  const decoded = decodeCursor(cursorInput);
+  const known = produced.get(decoded);
+  const ours = known !== undefined && known.graph === graph;
+  const cursor = ours ? decoded : alignCursor(decoded, graph);
+  const ctx = new TickContext(graph, state, cursor, now, ours ? known.entries : undefined);
   shapeKeeper?.releaseMemos();
   shapeKeeper = ctx;
   const dirty = markDirty(ctx, options.full === true || cursor.lastTickAt === null);
@@ -138,17 +148,20 @@ export function evaluate(
   for (const i of refreshPlanOf(ctx).touched) dirty[i] = 1;
 
   const outcomes: MemberOutcome[][] = [];
-  const byIndex = new Map<number, MemberOutcome>();
+  const byIndex = new Array<MemberOutcome | undefined>(graph.nodes.length);
+  const { childStart, childIndex } = graph;
   let evaluatedAssets = 0;
   for (const members of graph.units) {
-    if (!members.some((m) => dirty[m.index])) continue;
+    let anyDirty = false;
+    for (const m of members) if (dirty[m.index]) anyDirty = true;
+    if (!anyDirty) continue;
     evaluatedAssets += members.length;
     const unit = evaluateUnit(ctx, members);
     outcomes.push(unit);
     for (const o of unit) {
-      byIndex.set(o.node.index, o);
+      byIndex[o.node.index] = o;
       if (o.requested.isEmpty()) continue;
-      for (const e of o.node.children) dirty[e.child] = 1;
+      for (let k = childStart[o.node.index] as number, end = childStart[o.node.index + 1] as number; k < end; k++) dirty[childIndex[k] as number] = 1;
       if (!o.node.partitions) ctx.expected.set(o.node.index, expectedIfMaterialized(ctx, o.node));
     }
   }
@@ -159,17 +172,19 @@ export function evaluate(
   const violations: Violation[] = [];
   const violationChanges: ViolationChange[] = [];
   const assets: Record<string, AssetCursor> = {};
+  const entries = new Array<AssetCursor | undefined>(graph.nodes.length);
   const stalenessChanges: StalenessChange[] = [];
   let nextWakeAt: Instant | null = null;
 
   for (const node of graph.nodes) {
     const prev = ctx.cursorAt(node.index);
-    const outcome = byIndex.get(node.index);
+    const outcome = byIndex[node.index];
     const violationDue = node.freshness !== null && (prev?.violation !== undefined || (prev?.violationWakeAt !== undefined && prev.violationWakeAt <= now) || sourceDescendants.has(node.index));
     // Untouched this tick: the cursor entry carries over as it is.
     if (!dirty[node.index] && !outcome && !violationDue) {
       if (prev) {
         assets[node.key] = prev;
+        entries[node.index] = prev;
         nextWakeAt = minDefined(nextWakeAt, prev.wakeAt, prev.violationWakeAt);
       }
       continue;
@@ -222,10 +237,15 @@ export function evaluate(
     if (stale && Object.keys(stale).length > 0) next.staleness = stale;
 
     nextWakeAt = minDefined(nextWakeAt, next.wakeAt, next.violationWakeAt);
-    if (Object.keys(next).length > 1) assets[node.key] = next;
+    if (Object.keys(next).length > 1) {
+      assets[node.key] = next;
+      entries[node.index] = next;
+    }
     next = { partitionsFingerprint: node.partitionsFingerprint };
   }
 
+  const nextCursor: PlannerCursor = { version: 1, lastStorageId: Math.max(state.lastStorageId, cursor.lastStorageId), lastTickAt: now, assets };
+  produced.set(nextCursor, { graph, entries });
   return {
     runs: collectRequests(graph, outcomes),
     skipped: collectSkips(outcomes),
@@ -233,7 +253,7 @@ export function evaluate(
     stalenessChanges,
     violationChanges,
     violations,
-    cursor: { version: 1, lastStorageId: Math.max(state.lastStorageId, cursor.lastStorageId), lastTickAt: now, assets },
+    cursor: nextCursor,
     nextWakeAt,
     evaluatedAssets,
   };

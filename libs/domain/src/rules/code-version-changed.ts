@@ -9,11 +9,11 @@ import type { Hit } from './rule';
 export const codeVersionChanged = (ctx: TickContext, node: AssetNode): Hit[] => {
   const version = node.codeVersion;
   if (version === null) return [];
-  const h = ctx.history(node);
   if (!node.partitions) {
-    const latest = h.materializations.get(0);
+    const latest = ctx.state.unpartitionedMaterializationAt(node.index);
     return latest && latest.codeVersion !== version ? [{ partitions: ctx.existing(node), reason: 'codeVersionChanged', assets: [] }] : [];
   }
+  const h = ctx.history(node);
   const scope = h.materialized();
   const changed = h.materializations.filter(scope, (e) => e.codeVersion !== version);
   return changed.isEmpty() ? [] : [{ partitions: changed, reason: 'codeVersionChanged', assets: [] }];

@@ -64,6 +64,7 @@ export class PlannerState {
    */
   private lastUpdateIds = new Float64Array(0);
   private unpartitionedMaterializationIds = new Float64Array(0);
+  private unpartitionedLatest: (MaterializationEntry | undefined)[] = [];
 
   constructor(graph: AssetGraph) {
     this.graphRef = graph;
@@ -75,10 +76,14 @@ export class PlannerState {
     this.byIndex = this.graphRef.nodes.map((n) => this.histories.get(n.key) as AssetHistory);
     this.lastUpdateIds = new Float64Array(this.byIndex.length);
     this.unpartitionedMaterializationIds = new Float64Array(this.byIndex.length);
+    this.unpartitionedLatest = new Array<MaterializationEntry | undefined>(this.byIndex.length);
     this.graphRef.nodes.forEach((n, i) => {
       const h = this.byIndex[i] as AssetHistory;
       this.lastUpdateIds[i] = h.lastUpdateStorageId;
-      if (!n.partitions) this.unpartitionedMaterializationIds[i] = h.materializations.get(UNPARTITIONED)?.storageId ?? 0;
+      if (!n.partitions) {
+        this.unpartitionedLatest[i] = h.materializations.get(UNPARTITIONED);
+        this.unpartitionedMaterializationIds[i] = this.unpartitionedLatest[i]?.storageId ?? 0;
+      }
     });
   }
 
@@ -90,6 +95,11 @@ export class PlannerState {
   /** Storage id of the latest materialization of the unpartitioned asset at `index` (0 = never, or partitioned). */
   unpartitionedMaterializationIdAt(index: number): number {
     return this.unpartitionedMaterializationIds[index] as number;
+  }
+
+  /** The latest materialization of the unpartitioned asset at `index` (undefined: never, or partitioned). */
+  unpartitionedMaterializationAt(index: number): MaterializationEntry | undefined {
+    return this.unpartitionedLatest[index];
   }
 
   /** History of the node at `index` in the current graph. */
@@ -295,7 +305,10 @@ export class PlannerState {
     h.logUpdate(r.storageId, index, last);
     h.lastTouchedStorageId = r.storageId;
     this.lastUpdateIds[node.index] = h.lastUpdateStorageId;
-    if (!node.partitions) this.unpartitionedMaterializationIds[node.index] = r.storageId;
+    if (!node.partitions) {
+      this.unpartitionedMaterializationIds[node.index] = r.storageId;
+      this.unpartitionedLatest[node.index] = entry;
+    }
     if (r.runId !== null) {
       const runId = r.runId;
       for (const e of [...h.attempts.entriesIn(index, last)])

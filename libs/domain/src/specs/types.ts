@@ -59,6 +59,9 @@ export interface AssetSpec {
   readonly multiAsset?: string;
   readonly canSubset?: boolean;
   readonly codeLocation?: string;
+  /** Documentation for people and catalogs (the SDK's `description` and `group`); the planner ignores both. */
+  readonly description?: string;
+  readonly group?: string;
 }
 
 export const DEFAULT_CODE_LOCATION = 'default';

@@ -34,6 +34,25 @@ describe('asset spec validation', () => {
     expect(specs.map((s) => s.key)).toEqual(['orders', 'hourly_events', 'orders_cleaned']);
   });
 
+  it('accepts description and group as documentation, carried on the spec and ignored by the planner', () => {
+    const documented = parseAssetSpecs([
+      { key: 'orders', description: 'Raw orders, as exported nightly', group: 'sales' },
+      { key: 'orders_cleaned', deps: ['orders'], description: '' },
+    ]);
+    expect(documented[0]).toEqual({ key: 'orders', description: 'Raw orders, as exported nightly', group: 'sales' });
+    expect(documented[1]?.description).toBe('');
+    expect(problemsOf([{ key: 'a', description: 3, group: '' }, { key: 'b', group: ['x'] }]).map((p) => p.path)).toEqual([
+      '$.assets[0].description',
+      '$.assets[0].group',
+      '$.assets[1].group',
+    ]);
+    // The planner decides the same with or without them.
+    const plain = buildAssetGraph(parseAssetSpecs([{ key: 'orders' }, { key: 'orders_cleaned', deps: ['orders'] }]));
+    const graph = buildAssetGraph(documented);
+    const shape = (g: typeof graph): unknown => g.nodes.map((n) => [n.key, n.parents.map((e) => e.parentKey), n.automation.policy, n.partitionsFingerprint]);
+    expect(shape(graph)).toEqual(shape(plain));
+  });
+
   it('reports shape problems of several assets at once, with paths', () => {
     const problems = problemsOf([
       { key: '' },

@@ -18,7 +18,7 @@ import {
   type SkipRuleName,
 } from './types';
 
-const ASSET_FIELDS = ['key', 'kind', 'deps', 'codeVersion', 'partitions', 'freshness', 'automation', 'multiAsset', 'canSubset', 'codeLocation'];
+const ASSET_FIELDS = ['key', 'kind', 'deps', 'codeVersion', 'partitions', 'freshness', 'automation', 'multiAsset', 'canSubset', 'codeLocation', 'description', 'group'];
 const KINDS: readonly AssetKind[] = ['materializable', 'source', 'observableSource'];
 
 /** Parses `value` (the `assets` array) into specs; throws InvalidSpecsError listing every problem. */
@@ -65,10 +65,16 @@ function readSpec(c: ProblemCollector, raw: unknown, p: string): AssetSpec | und
   const multiAsset = c.string(`${p}.multiAsset`, raw.multiAsset, true);
   const canSubset = c.boolean(`${p}.canSubset`, raw.canSubset, true);
   const codeLocation = c.string(`${p}.codeLocation`, raw.codeLocation, true);
+  // Documentary only: checked to be strings (as in the contracts' AssetSpec: any description, a
+  // non-empty group) and carried on the spec, never read by the planner.
+  let description: string | undefined;
+  if (typeof raw.description === 'string') description = raw.description;
+  else if (raw.description !== undefined) c.expect(`${p}.description`, raw.description, 'a string');
+  const group = c.string(`${p}.group`, raw.group, true);
   // A field with problems is left out (and reported); the asset stays, so its dependants do not
   // report it as unknown.
   if (key === undefined) return undefined;
-  return stripUndefined({ key, kind, deps, codeVersion, partitions, freshness, automation, multiAsset, canSubset, codeLocation });
+  return stripUndefined({ key, kind, deps, codeVersion, partitions, freshness, automation, multiAsset, canSubset, codeLocation, description, group });
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -8,7 +8,7 @@ import type { AssetViolationState } from '../cursor/cursor';
 import type { AssetNode } from '../graph/asset-graph';
 import { partitionKey } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
-import type { Violation, ViolationChange } from '../planner/types';
+import type { PartitionKeyRange, Violation, ViolationChange } from '../planner/types';
 import type { PlannerState } from '../state/planner-state';
 import { MINUTE_MS, isPartitionOverdue, nextViolationAt, overdueMinutes, partitionDeadline } from './freshness';
 import { currentDataTime } from '../data-time/data-time';
@@ -56,6 +56,12 @@ function lastOverdueIndex(node: AssetNode, count: number, now: Instant): number 
   return found;
 }
 
+/** `partitionRange` for a change covering partitions a..b (nothing for a single partition). */
+function rangeOf(node: AssetNode, a: number, b: number): { partitionRange?: PartitionKeyRange } {
+  if (b <= a) return {};
+  return { partitionRange: { first: partitionKey(node, a) ?? String(a), last: partitionKey(node, b) ?? String(b), count: b - a + 1 } };
+}
+
 function checkPartitions(node: AssetNode, state: PlannerState, previous: AssetViolationState | undefined, now: Instant): ViolationCheck {
   const policy = node.freshness;
   const defs = node.partitions;
@@ -67,21 +73,26 @@ function checkPartitions(node: AssetNode, state: PlannerState, previous: AssetVi
   const before = previous?.partitions ? IndexSet.fromRanges(previous.partitions) : IndexSet.EMPTY;
   const changes: ViolationChange[] = [];
   const current: Violation[] = [];
-  for (const i of overdue.ascending()) {
+  const violationAt = (i: number): Violation | null => {
     const w = defs.windowAt(i);
-    if (!w) continue;
-    const deadline = partitionDeadline(policy, w.end);
-    const key = partitionKey(node, i);
+    if (!w) return null;
     // A partition's violation starts at its deadline, whenever the planner notices it.
-    const since = deadline;
-    const v: Violation = { asset: node.key, partition: key, overdueMinutes: (now - deadline) / MINUTE_MS, dataTime: w.end, since, policy };
-    current.push(v);
-    if (!before.has(i)) changes.push({ kind: 'violated', ...v });
+    const deadline = partitionDeadline(policy, w.end);
+    return { asset: node.key, partition: partitionKey(node, i), overdueMinutes: (now - deadline) / MINUTE_MS, dataTime: w.end, since: deadline, policy };
+  };
+  for (const i of overdue.ascending()) {
+    const v = violationAt(i);
+    if (v) current.push(v);
   }
-  for (const i of before.difference(overdue).ascending()) {
-    const w = defs.windowAt(i);
+  // Changes: one per contiguous range of partitions that started (or stopped) being overdue.
+  for (const [a, b] of overdue.difference(before).ranges()) {
+    const v = violationAt(a);
+    if (v) changes.push({ kind: 'violated', ...v, ...rangeOf(node, a, b) });
+  }
+  for (const [a, b] of before.difference(overdue).ranges()) {
+    const w = defs.windowAt(a);
     const since = w ? partitionDeadline(policy, w.end) : now;
-    changes.push({ kind: 'resolved', asset: node.key, partition: partitionKey(node, i), since, durationMinutes: (now - since) / MINUTE_MS, policy });
+    changes.push({ kind: 'resolved', asset: node.key, partition: partitionKey(node, a), ...rangeOf(node, a, b), since, durationMinutes: (now - since) / MINUTE_MS, policy });
   }
   // Next: the first partition after k whose deadline is still ahead.
   const next = defs.windowAt(k + 1);

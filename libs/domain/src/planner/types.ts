@@ -120,12 +120,21 @@ export interface Violation {
   readonly policy: FreshnessPolicySpec;
 }
 
+/**
+ * A violation that started or ended this tick. Per-partition violations of a time-partitioned
+ * asset that start (or end) in the same tick are reported as one change per contiguous range of
+ * partitions, so a freshly defined asset with years of missing history emits a few changes, not
+ * one per partition: `partition` and the figures are those of the range's first (oldest)
+ * partition, and `partitionRange` names the whole range when it holds more than one.
+ * (`TickResult.violations` still lists every overdue partition.)
+ */
 export type ViolationChange =
-  | ({ readonly kind: 'violated' } & Violation)
+  | ({ readonly kind: 'violated'; readonly partitionRange?: PartitionKeyRange } & Violation)
   | {
       readonly kind: 'resolved';
       readonly asset: string;
       readonly partition: string | null;
+      readonly partitionRange?: PartitionKeyRange;
       readonly since: Instant;
       readonly durationMinutes: number;
       readonly policy: FreshnessPolicySpec;

@@ -1,0 +1,48 @@
+// Per-partition freshness violations: a freshly defined asset with a long history reports its
+// overdue partitions as a few ranges in `violationChanges`, while `violations` lists each one.
+
+import { play } from '../simulate/play';
+
+const daily = { kind: 'daily', start: '2024-01-01' };
+const asset = { key: 'a', partitions: daily, automation: 'none', freshness: { maximumLagMinutes: 120 } };
+
+describe('per-partition violation changes', () => {
+  it('a cold tick emits one change per contiguous range of newly overdue partitions', () => {
+    // At 2024-03-01 03:00, partitions 01-01 .. 02-29 (60 days) are past their deadline (end + 2 h);
+    // 01-10 and 01-20 are materialized, so the overdue ones form three ranges.
+    const p = play(
+      [asset],
+      [{ run: { assets: ['a'], partition: '2024-01-10' } }, { run: { assets: ['a'], partition: '2024-01-20' } }, { evaluate: {}, at: '2024-03-01T03:00:00Z' }],
+    );
+    const tick = p.evaluations[0]?.tick;
+    expect(tick?.violations).toHaveLength(58);
+    expect(tick?.violationChanges.map((c) => [c.kind, c.partition, c.partitionRange])).toEqual([
+      ['violated', '2024-01-01', { first: '2024-01-01', last: '2024-01-09', count: 9 }],
+      ['violated', '2024-01-11', { first: '2024-01-11', last: '2024-01-19', count: 9 }],
+      ['violated', '2024-01-21', { first: '2024-01-21', last: '2024-02-29', count: 40 }],
+    ]);
+    // The change carries the figures of the range's oldest partition.
+    const first = tick?.violationChanges[0];
+    expect(first?.kind === 'violated' ? first.since : null).toBe(Date.UTC(2024, 0, 2, 2));
+  });
+
+  it('a single partition is named alone, without a range; resolved partitions are grouped too', () => {
+    const p = play(
+      [asset],
+      [
+        { evaluate: {}, at: '2024-01-05T03:00:00Z' },
+        { evaluate: {}, at: '2024-01-06T03:00:00Z' },
+        { run: { assets: ['a'], partition: '2024-01-02' } },
+        { run: { assets: ['a'], partition: '2024-01-03' } },
+        { evaluate: {} },
+      ],
+      { start: '2024-01-05T03:00:00Z' },
+    );
+    const changes = p.evaluations.map((e) => e.tick.violationChanges.map((c) => [c.kind, c.partition, c.partitionRange ?? null]));
+    expect(changes).toEqual([
+      [['violated', '2024-01-01', { first: '2024-01-01', last: '2024-01-04', count: 4 }]],
+      [['violated', '2024-01-05', null]],
+      [['resolved', '2024-01-02', { first: '2024-01-02', last: '2024-01-03', count: 2 }]],
+    ]);
+  });
+});

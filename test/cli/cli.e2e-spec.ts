@@ -78,7 +78,7 @@ describe('freshet status, why, materialize and backfill against a running planne
 
   it('materialize requests runs and --wait follows them; why explains a child that waited on its parent', async () => {
     const p = freshet(['materialize', 'p', '--wait'], env);
-    // q lands while p (1.5 s) is still running: c has to wait for p.
+    // q lands while p (3 s) is still running: c has to wait for p.
     await waitFor('p in flight', async () => {
       const { body } = await call<{ runs: { status: string; assetPartitions: { asset: string }[] }[] }>(runtime.api.url, 'GET', '/api/runs?status=requested,started');
       return body.runs.some((r) => r.assetPartitions.some((ap) => ap.asset === 'p')) ? true : undefined;

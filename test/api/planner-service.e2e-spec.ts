@@ -60,12 +60,16 @@ describe('the planner service API and every service\'s metrics and health on the
     expect(planner.body).toMatch(/freshet_planner_tick_duration_seconds_count\{service="planner"\} [1-9]/);
     expect(planner.body).toMatch(/freshet_runs\{status="succeeded",service="planner"\} [1-9]/);
     expect(planner.body).toContain('freshet_consumer_lag{consumer="planner-evaluation",service="planner"}');
+    // Kafka consumer lag of the planner's group: a number (committed offsets against the topics' ends).
+    expect(planner.body).toMatch(/freshet_consumer_lag\{consumer="freshet-planner",service="planner"\} \d+/);
+    expect(planner.body).toMatch(/freshet_consumer_lag\{consumer="freshet-planner:in-process",service="planner"\} \d+/);
     const worker = await call<string>(base('worker'), 'GET', '/metrics');
+    expect(worker.body).toMatch(/freshet_consumer_lag\{consumer="freshet-worker\.e2e",service="worker"\} \d+/);
     expect(worker.body).toMatch(/freshet_runs_finished_total\{status="completed",service="worker"\} [1-9]/);
     expect(worker.body).toMatch(/freshet_events_consumed_total\{topic="[^"]*freshet\.materialization-requests\.v1",service="worker"\} [1-9]/);
     const observer = await call<string>(base('observer'), 'GET', '/metrics');
     expect(observer.body).toContain('freshet_process_cpu_seconds_total');
-    expect(observer.body).toContain('freshet_consumer_lag{consumer=');
+    expect(observer.body).toMatch(/freshet_consumer_lag\{consumer="freshet-observer",service="observer"\} \d+/);
 
     // Structured logs carry the run id as a field, and never the API token.
     const logs = stack.processes.map((p) => p.text()).join('');

@@ -3,11 +3,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, userEnvironment } from '@freshet/config';
-import { topicConfigs } from '@freshet/contracts';
+import { TOPICS, topicConfigs } from '@freshet/contracts';
 import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging';
 import { OBSERVER_GROUP, createServiceAdapters, jsonLineLogger } from '@freshet/runtime';
 import { loadCodeLocation } from '@freshet/sdk';
-import { FreshetMetrics, instrumentBus, serviceHealth, startOpsServerOrWarn } from '@freshet/observability';
+import { FreshetMetrics, consumerLagProbe, instrumentBus, serviceHealth, startOpsServerOrWarn } from '@freshet/observability';
 import { ObserverModule } from './observer.module';
 
 async function main(): Promise<void> {
@@ -19,10 +19,11 @@ async function main(): Promise<void> {
   // Operations: what it consumes, runs by status, readiness of Postgres, Redis and Kafka.
   const metrics = new FreshetMetrics('observer');
   const consumed = instrumentBus(adapters.bus, metrics);
-  const { health } = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  const ops = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  const consumerLag = consumerLagProbe(ops, config.topicPrefix, OBSERVER_GROUP, [TOPICS.sourceChanges.name], () => consumed.pending());
   metrics.collectWith(async () => {
     const active = await adapters.eventLog.runsByStatus(['requested', 'started']);
-    return { runsByStatus: { requested: active.filter((r) => r.status === 'requested').length, started: active.filter((r) => r.status === 'started').length }, consumerLag: consumed.pending() };
+    return { runsByStatus: { requested: active.filter((r) => r.status === 'requested').length, started: active.filter((r) => r.status === 'started').length }, consumerLag: await consumerLag() };
   });
   const app = await NestFactory.createMicroservice(
     ObserverModule.forRoot({ ...adapters, adapters, location, logger, variables: userEnvironment(), emitUnchanged: config.emitUnchangedObservations }),
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   app.useGlobalFilters(new BusErrorPassthroughFilter());
   app.enableShutdownHooks();
   await app.listen();
-  await startOpsServerOrWarn({ port: config.metricsPort, metrics, health }, logger);
+  await startOpsServerOrWarn({ port: config.metricsPort, metrics, health: ops.health }, logger);
   logger.log(`observer of ${location.name} listening (topics prefixed "${config.topicPrefix}")`);
 }
 

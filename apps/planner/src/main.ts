@@ -4,11 +4,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@freshet/config';
-import { topicConfigs } from '@freshet/contracts';
+import { TOPICS, topicConfigs } from '@freshet/contracts';
 import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging';
 import { createServiceAdapters, jsonLineLogger, type PlannerCore } from '@freshet/runtime';
 import { startApiServer } from '@freshet/api';
-import { FreshetMetrics, instrumentBus, serviceHealth } from '@freshet/observability';
+import { FreshetMetrics, consumerLagProbe, instrumentBus, serviceHealth } from '@freshet/observability';
 import { PLANNER_GROUP, PlannerModule } from './planner.module';
 import { PLANNER_CORE } from './planner.tokens';
 
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   // Operations: metrics of what is consumed and decided, readiness of Postgres, Redis and Kafka.
   const metrics = new FreshetMetrics('planner');
   const consumed = instrumentBus(adapters.bus, metrics);
-  const { health } = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  const ops = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  const consumerLag = consumerLagProbe(ops, config.topicPrefix, PLANNER_GROUP, [TOPICS.definitions.name, TOPICS.observations.name, TOPICS.runEvents.name], () => consumed.pending());
   const app = await NestFactory.createMicroservice(
     PlannerModule.forRoot({ ...adapters, adapters, logger, tickMs: config.plannerTickMs }),
     { strategy: new FreshetBusServer({ bus: consumed, group: PLANNER_GROUP, fromBeginning: true }), logger: ['error', 'warn'] },
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   // The HTTP API, web UI, /metrics and /health: it dies with the process (the Nest app above owns
   // shutdown). A port already taken costs the API, not the scheduling: said loudly, then carry on.
   const api = await startApiServer(
-    { planner: app.get<PlannerCore>(PLANNER_CORE), eventLog: adapters.eventLog, auth: config.api, health, metrics, logger, consumerLag: () => consumed.pending() },
+    { planner: app.get<PlannerCore>(PLANNER_CORE), eventLog: adapters.eventLog, auth: config.api, health: ops.health, metrics, logger, consumerLag },
     { port: config.api.port },
   ).catch((error: unknown) => {
     logger.error(`planner: the API could not listen on port ${config.api.port} (${error instanceof Error ? error.message : String(error)}); planning goes on without it`);

@@ -4,11 +4,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, userEnvironment } from '@freshet/config';
-import { topicConfigs } from '@freshet/contracts';
+import { TOPICS, topicConfigs } from '@freshet/contracts';
 import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging';
 import { createServiceAdapters, jsonLineLogger, workerGroup, type WorkerCore } from '@freshet/runtime';
 import { loadCodeLocation } from '@freshet/sdk';
-import { FreshetMetrics, instrumentBus, serviceHealth, startOpsServerOrWarn } from '@freshet/observability';
+import { FreshetMetrics, consumerLagProbe, instrumentBus, serviceHealth, startOpsServerOrWarn } from '@freshet/observability';
 import { WorkerModule } from './worker.module';
 import { WORKER_CORE } from './worker.tokens';
 
@@ -21,10 +21,11 @@ async function main(): Promise<void> {
   // Operations: what it consumes, runs by status, readiness of Postgres, Redis and Kafka.
   const metrics = new FreshetMetrics('worker');
   const consumed = instrumentBus(adapters.bus, metrics);
-  const { health } = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  const ops = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  const consumerLag = consumerLagProbe(ops, config.topicPrefix, workerGroup(location.name), [TOPICS.materializationRequests.name], () => consumed.pending());
   metrics.collectWith(async () => {
     const active = await adapters.eventLog.runsByStatus(['requested', 'started']);
-    return { runsByStatus: { requested: active.filter((r) => r.status === 'requested').length, started: active.filter((r) => r.status === 'started').length }, consumerLag: consumed.pending() };
+    return { runsByStatus: { requested: active.filter((r) => r.status === 'requested').length, started: active.filter((r) => r.status === 'started').length }, consumerLag: await consumerLag() };
   });
   const app = await NestFactory.createMicroservice(
     WorkerModule.forRoot({ ...adapters, adapters, location, logger, variables: userEnvironment() }),
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen();
   app.get<WorkerCore>(WORKER_CORE).onRunFinished((outcome) => metrics.runsFinished.inc({ status: outcome.status }));
-  await startOpsServerOrWarn({ port: config.metricsPort, metrics, health }, logger);
+  await startOpsServerOrWarn({ port: config.metricsPort, metrics, health: ops.health }, logger);
   logger.log(`worker of ${location.name} listening (topics prefixed "${config.topicPrefix}")`);
 }
 

@@ -20,8 +20,8 @@ export interface ApiDeps {
   readonly metrics: FreshetMetrics;
   readonly logger: ServiceLogger;
   readonly now?: () => number;
-  /** Deliveries taken from the bus and not yet handled, by consumer group (`instrumentBus`). */
-  readonly consumerLag?: () => Readonly<Record<string, number>>;
+  /** Consumer lag by consumer (Kafka lag and deliveries in process; see `consumerLagProbe`). */
+  readonly consumerLag?: () => Readonly<Record<string, number>> | Promise<Readonly<Record<string, number>>>;
 }
 
 export const API_DEPS = Symbol('freshet.ApiDeps');

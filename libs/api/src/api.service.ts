@@ -215,7 +215,7 @@ export class ApiService {
       overdueAssets: new Set(violations.map((v) => v.asset)).size,
       openViolations: violations.length,
       consumerLag: {
-        ...(this.deps.consumerLag?.() ?? {}),
+        ...((await this.deps.consumerLag?.()) ?? {}),
         ...(report ? { 'planner-evaluation': Math.max(0, latest - report.result.cursor.lastStorageId) } : {}),
       },
     };

@@ -6,4 +6,4 @@ export { eventLogCheck, redisCheck, kafkaCheck, type KafkaCheck, type KafkaCheck
 export { structuredLogger, type StructuredLogger, type StructuredLoggerOptions, type LogFields, type LogLevelName } from './logger';
 export { startOpsServer, startOpsServerOrWarn, type OpsServer, type OpsServerOptions } from './ops-server';
 export { instrumentBus, type InstrumentedBus } from './instrument-bus';
-export { serviceHealth, type ServiceHealth } from './service-health';
+export { serviceHealth, consumerLagProbe, type ServiceHealth } from './service-health';

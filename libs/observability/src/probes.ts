@@ -19,6 +19,8 @@ export function redisCheck(redis: { ping(): Promise<string> }): HealthCheck {
 }
 
 export interface KafkaCheck extends HealthCheck {
+  /** Messages of `topics` the consumer group has not committed yet (Kafka consumer lag), summed over partitions. */
+  consumerLag(group: string, topics: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -39,31 +41,58 @@ export function kafkaCheck(options: KafkaCheckOptions): KafkaCheck {
     connected = null;
     void old?.disconnect().catch(() => undefined);
   };
+  /** The shared admin client, connected (reconnected after a failure). */
+  const ready = async (): Promise<Admin> => {
+    if (!admin) {
+      const kafka = new Kafka({
+        brokers: [...options.brokers],
+        clientId: `${options.clientId}-health`,
+        connectionTimeout: 1500,
+        requestTimeout: 1500,
+        retry: { retries: 0 },
+        logLevel: logLevel.NOTHING,
+        ...(options.ssl === undefined ? {} : { ssl: typeof options.ssl === 'boolean' ? options.ssl : { ...options.ssl } }),
+        ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+      });
+      admin = kafka.admin();
+      connected = admin.connect();
+    }
+    const mine = admin;
+    try {
+      await connected;
+      return mine;
+    } catch (error) {
+      reset();
+      throw error;
+    }
+  };
   return {
     name: 'kafka',
     async check() {
-      if (!admin) {
-        const kafka = new Kafka({
-          brokers: [...options.brokers],
-          clientId: `${options.clientId}-health`,
-          connectionTimeout: 1500,
-          requestTimeout: 1500,
-          retry: { retries: 0 },
-          logLevel: logLevel.NOTHING,
-          ...(options.ssl === undefined ? {} : { ssl: typeof options.ssl === 'boolean' ? options.ssl : { ...options.ssl } }),
-          ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
-        });
-        admin = kafka.admin();
-        connected = admin.connect();
-      }
+      const client = await ready();
       try {
-        await connected;
-        const cluster = await (admin).describeCluster();
+        const cluster = await client.describeCluster();
         if (cluster.brokers.length === 0) throw new Error('no broker in the cluster metadata');
       } catch (error) {
         reset();
         throw error;
       }
+    },
+    async consumerLag(group: string, topics: readonly string[]): Promise<number> {
+      const client = await ready();
+      const committed = await client.fetchOffsets({ groupId: group, topics: [...topics] });
+      let lag = 0;
+      for (const topic of committed) {
+        const ends = await client.fetchTopicOffsets(topic.topic);
+        const end = new Map(ends.map((o) => [o.partition, Number(o.high)]));
+        for (const p of topic.partitions) {
+          const high = end.get(p.partition) ?? 0;
+          // -1: nothing committed yet; the whole partition is still to be read (from the beginning).
+          const low = Number(p.offset) < 0 ? Number(ends.find((o) => o.partition === p.partition)?.low ?? 0) : Number(p.offset);
+          lag += Math.max(0, high - low);
+        }
+      }
+      return lag;
     },
     async close() {
       const old = admin;

@@ -8,6 +8,8 @@ import { eventLogCheck, kafkaCheck, redisCheck, type KafkaCheck } from './probes
 
 export interface ServiceHealth {
   readonly health: HealthChecks;
+  /** Kafka consumer lag of the service's group over its topics (names as on the broker, prefix included). */
+  consumerLag(group: string, topics: readonly string[]): Promise<number>;
   /** Disconnects the Kafka check's admin client. */
   close(): Promise<void>;
 }
@@ -31,5 +33,29 @@ export function serviceHealth(deps: { readonly kafka: KafkaConfig; readonly even
       : {}),
   });
   const health = new HealthChecks().add(eventLogCheck(deps.eventLog)).add(redisCheck(deps.redis)).add(check);
-  return { health, close: () => check.close() };
+  return { health, consumerLag: (group, topics) => check.consumerLag(group, topics), close: () => check.close() };
+}
+
+/**
+ * The lag gauge's values for one consumer: its Kafka consumer lag (group and topics named without
+ * the deployment prefix, as the services name them), plus the deliveries it holds in process; the
+ * Kafka part is left out when the broker does not answer.
+ */
+export function consumerLagProbe(
+  health: Pick<ServiceHealth, 'consumerLag'>,
+  prefix: string,
+  group: string,
+  topics: readonly string[],
+  inProcess: () => Readonly<Record<string, number>>,
+): () => Promise<Record<string, number>> {
+  return async () => {
+    const lag: Record<string, number> = {};
+    for (const [consumer, pending] of Object.entries(inProcess())) lag[`${consumer}:in-process`] = pending;
+    try {
+      lag[group] = await health.consumerLag(`${prefix}${group}`, topics.map((topic) => `${prefix}${topic}`));
+    } catch {
+      // Readiness reports Kafka being down; the gauge just has no Kafka value meanwhile.
+    }
+    return lag;
+  };
 }

@@ -127,7 +127,14 @@ export class FaultStack {
     try {
       await waitFor(async () => (await this.owedMissing(downstream)).length === 0 && (await this.stack.settled()), { timeoutMs, intervalMs: 500, description: 'every owed materialization' });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nmissing: ${(await this.owedMissing(downstream)).join(', ')}\n${this.stack.logs().slice(-20_000)}`);
+      const missing = await this.owedMissing(downstream);
+      const assets = new Set(missing.flatMap((m) => /^(\S+) from (\S+)@/.exec(m)?.slice(1, 3) ?? []));
+      const trail = (await this.all())
+        .filter((r) => (r.assetKey !== null && assets.has(r.assetKey)) || r.type === 'request' || r.type === 'tick')
+        .slice(-60)
+        .map((r) => `${r.storageId} ${r.type} ${r.assetKey ?? ''} run=${r.runId ?? ''} ${JSON.stringify(r.payload).slice(0, 300)}`)
+        .join('\n');
+      throw new Error(`${(error as Error).message}\nmissing: ${missing.join(', ')}\n${trail}\n${this.stack.logs().slice(-6000)}`);
     }
   }
 

@@ -5,6 +5,7 @@
 import { IndexSet } from '../collections/index-set';
 import type { OwedEntry } from '../cursor/cursor';
 import type { AssetNode } from '../graph/asset-graph';
+import type { MaterializationEntry } from '../state/asset-history';
 import type { MaterializeRuleName, SkipRuleName } from '../specs/types';
 import type { TickContext } from './context';
 import { backfillHits, backfillParentsPending } from '../rules/backfill';
@@ -75,13 +76,26 @@ function owedHits(ctx: TickContext, node: AssetNode): readonly Hit[] {
   for (const e of entries) {
     if (!e.carry) continue;
     let set = IndexSet.fromRanges(e.ranges);
-    // Settled by a materialization since it became owed.
-    set = set.difference(h.materializations.filter(set, (m) => m.storageId > e.since));
+    // Settled by a materialization since it became owed, unless its input pointers show it read an
+    // older version of a triggering parent than the parent's latest (a run in flight when the trigger
+    // arrived read its inputs before it).
+    set = set.difference(h.materializations.filter(set, (m) => m.storageId > e.since && !readOlderInput(ctx, m.inputs, e.assets)));
     if (set.isEmpty()) continue;
     for (const reason of e.reasons)
       hits.push({ partitions: set, reason, assets: e.assets, ...(e.cronTick !== undefined ? { cronTick: e.cronTick } : {}) });
   }
   return hits;
+}
+
+function readOlderInput(ctx: TickContext, inputs: MaterializationEntry['inputs'], parents: readonly string[] | undefined): boolean {
+  for (const key of parents ?? []) {
+    const parent = ctx.graph.get(key);
+    const consumed = inputs[key]?.storageId;
+    // Unpartitioned parents only: a partitioned parent's pointer is a digest over mapped partitions.
+    if (!parent || parent.partitions || consumed === undefined || consumed === null) continue;
+    if (consumed < ctx.state.lastUpdateIdAt(parent.index)) return true;
+  }
+  return false;
 }
 
 const EVENT_RULES = ['missing', 'parentUpdated', 'codeVersionChanged'] as const;

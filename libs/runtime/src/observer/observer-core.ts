@@ -3,7 +3,7 @@
 // into observations of data versions, emitted only when the version changed (or always, if so
 // configured). An event about an asset nobody defined, or about an asset that is not a source, is
 // rejected as non-retriable, so the bus dead-letters it with the reason.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { TOPICS, type CloudEvent } from '@freshet/contracts';
 import type { GraphCache } from '@freshet/cache';
 import { NonRetriableError, type TypedBus } from '@freshet/messaging';
@@ -39,6 +39,9 @@ export type SourceChangeEvent = CloudEvent<'dev.freshet.source-change.v1'>;
 type SourceKind = 'observableSource' | 'source';
 
 export const OBSERVER_GROUP = 'freshet-observer';
+
+/** Clocks disagree a little; a change dated further ahead than this is rejected as hostile or broken. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export class ObserverCore {
   private readonly resources: ResourceSet;
@@ -110,6 +113,11 @@ export class ObserverCore {
       return false;
     }
     const partition = change.partition ?? null;
+    await this.checkPartition(change.asset, partition);
+    const occurredAt = Date.parse(change.occurredAt);
+    if (!Number.isFinite(occurredAt) || occurredAt > this.now() + FUTURE_TOLERANCE_MS) {
+      throw new NonRetriableError(`source change of ${change.asset} occurred at ${change.occurredAt}, more than ${FUTURE_TOLERANCE_MS / 60_000} min in the future`, 'FUTURE_TIMESTAMP');
+    }
     let version = change.dataVersion ?? null;
     const ownObservable = this.deps.location.sources.some((s) => s.spec.key === change.asset && s.definitionKind === 'observableSource');
     if (version === null && ownObservable) {
@@ -118,7 +126,25 @@ export class ObserverCore {
     }
     // Nothing says what the new version is: the change itself is the version.
     version ??= `change:${event.id}`;
-    return this.emitIfChanged(change.asset, partition, version, this.now());
+    // The observation's id derives from the change's: a change redelivered after a crash (published,
+    // not yet committed) yields the same observation, which the event log then keeps once.
+    return this.emitIfChanged(change.asset, partition, version, this.now(), observationIdFor(event.id));
+  }
+
+  /** A partition the source does not have (or any partition of an unpartitioned one) is rejected. */
+  private async checkPartition(asset: string, partition: string | null): Promise<void> {
+    const own = this.deps.location.sources.find((s) => s.spec.key === asset);
+    const spec = (own ? own.spec : (await this.deps.cache.getAsset(asset))?.spec) as { partitions?: { kind?: unknown; keys?: unknown } } | null | undefined;
+    const partitions = spec?.partitions;
+    if (partitions === undefined || partitions === null) {
+      if (partition !== null) throw new NonRetriableError(`${asset} is not partitioned, but the change names partition ${JSON.stringify(partition)}`, 'UNKNOWN_PARTITION');
+      return;
+    }
+    if (partition === null) throw new NonRetriableError(`${asset} is partitioned: the change must name a partition`, 'MISSING_PARTITION');
+    // Static keys are checked here; time-window keys are checked by the planner's partitions definition.
+    if (partitions.kind === 'static' && Array.isArray(partitions.keys) && !partitions.keys.includes(partition)) {
+      throw new NonRetriableError(`${asset} has no partition ${JSON.stringify(partition)}`, 'UNKNOWN_PARTITION');
+    }
   }
 
   private async kindOf(asset: string): Promise<SourceKind> {
@@ -135,7 +161,7 @@ export class ObserverCore {
     throw new NonRetriableError(`${asset} is a materializable asset, not a source: it changes by being materialized`, 'NOT_A_SOURCE');
   }
 
-  private async emitIfChanged(asset: string, partition: string | null, dataVersion: string, observedAt: number): Promise<boolean> {
+  private async emitIfChanged(asset: string, partition: string | null, dataVersion: string, observedAt: number, eventId: string = randomUUID()): Promise<boolean> {
     const id = JSON.stringify([asset, partition]);
     let last = this.lastEmitted.get(id);
     if (last === undefined) {
@@ -149,9 +175,15 @@ export class ObserverCore {
       'dev.freshet.observation.v1',
       { asset, ...(partition === null ? {} : { partition }), dataVersion, observedAt: new Date(observedAt).toISOString() },
       asset,
-      { id: randomUUID(), time: observedAt },
+      { id: eventId, time: observedAt },
     );
     this.lastEmitted.set(id, dataVersion);
     return true;
   }
+}
+
+/** A UUID-shaped id derived from a source change's id (SHA-256, version nibble 5 style). */
+export function observationIdFor(sourceChangeId: string): string {
+  const hex = createHash('sha256').update(`freshet/observation-of/${sourceChangeId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }

@@ -54,10 +54,16 @@ export class TickContext {
     this.touched = new Uint8Array(n);
   }
 
-  /** Drops the memo tables that can grow large (the context outlives its tick: see evaluate). */
+  /** Drops what the tick memoized (the context outlives its tick: see evaluate). */
   releaseMemos(): void {
     this.upstreamMemo.clear();
     this.outdatedMemo.clear();
+    this.expected.clear();
+    this.outdatedOfFirst.fill(undefined);
+    this.currentDataTimeMemo.fill(undefined);
+    this.existingMemo.fill(undefined);
+    this.triggerMemo.fill(undefined);
+    this.requestedByIndex.fill(undefined);
   }
 
   setRequested(index: number, set: IndexSet): void {

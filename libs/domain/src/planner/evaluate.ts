@@ -141,7 +141,6 @@ export function evaluate(
   const ours = known !== undefined && known.graph === graph;
   const cursor = ours ? decoded : alignCursor(decoded, graph);
   const ctx = new TickContext(graph, state, cursor, now, ours ? known.entries : undefined);
-  shapeKeeper?.releaseMemos();
   shapeKeeper = ctx;
   const dirty = markDirty(ctx, options.full === true || cursor.lastTickAt === null);
   // Assets whose policy needs a refresh now, with their refresh cones (and moved wake-ups).
@@ -244,10 +243,13 @@ export function evaluate(
     next = { partitionsFingerprint: node.partitionsFingerprint };
   }
 
+  const runs = collectRequests(graph, outcomes);
+  // The context stays alive until the next tick (see shapeKeeper), without what it memoized.
+  ctx.releaseMemos();
   const nextCursor: PlannerCursor = { version: 1, lastStorageId: Math.max(state.lastStorageId, cursor.lastStorageId), lastTickAt: now, assets };
   produced.set(nextCursor, { graph, entries });
   return {
-    runs: collectRequests(graph, outcomes),
+    runs,
     skipped: collectSkips(outcomes),
     discarded: collectDiscards(outcomes),
     stalenessChanges,

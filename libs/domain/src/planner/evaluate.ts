@@ -119,7 +119,7 @@ function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
  * ticks would discard the planner's optimized code and the next tick would run several times
  * slower while it is recompiled. One live instance keeps the class, and the code, alive.
  */
-let shapeKeeper: TickContext | null = null;
+const kept: { context: TickContext | null } = { context: null };
 
 /**
  * Cursors this function returned, with the graph they were made for and their entries by node
@@ -141,7 +141,7 @@ export function evaluate(
   const ours = known !== undefined && known.graph === graph;
   const cursor = ours ? decoded : alignCursor(decoded, graph);
   const ctx = new TickContext(graph, state, cursor, now, ours ? known.entries : undefined);
-  shapeKeeper = ctx;
+  kept.context = ctx;
   const dirty = markDirty(ctx, options.full === true || cursor.lastTickAt === null);
   // Assets whose policy needs a refresh now, with their refresh cones (and moved wake-ups).
   for (const i of refreshPlanOf(ctx).touched) dirty[i] = 1;
@@ -244,7 +244,7 @@ export function evaluate(
   }
 
   const runs = collectRequests(graph, outcomes);
-  // The context stays alive until the next tick (see shapeKeeper), without what it memoized.
+  // The context stays alive until the next tick (see `kept`), without what it memoized.
   ctx.releaseMemos();
   const nextCursor: PlannerCursor = { version: 1, lastStorageId: Math.max(state.lastStorageId, cursor.lastStorageId), lastTickAt: now, assets };
   produced.set(nextCursor, { graph, entries });

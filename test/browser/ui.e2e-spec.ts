@@ -112,6 +112,14 @@ describe('the web UI in headless Chromium against freshet dev on the example war
     expect(await page.textContent(`tr.backfill[data-id="${id}"] td.status`)).toBe('completed');
     expect(await page.textContent(`tr.backfill[data-id="${id}"]`)).toContain('4/4');
     await page.screenshot({ path: path.join(ARTIFACTS, 'backfills.png'), fullPage: true });
+    // The partitioned asset's page: its partitions as a grid, newest first, colored by status.
+    await page.goto(`${base}/#/asset/events`);
+    await page.waitForSelector('#partition-grid .cell', { timeout: 30_000 });
+    const cells = await attributes(page, '#partition-grid .cell', ['data-partition', 'data-status']);
+    expect(cells.length).toBe(400);
+    for (const [, status] of cells) expect(['materialized', 'missing', 'running', 'failed', 'stale']).toContain(status);
+    expect(cells.some(([, status]) => status === 'materialized' || status === 'running')).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'partitions.png'), fullPage: true });
     await page.goto(`${base}/#/runs`);
     await page.waitForSelector('#runs tbody tr[data-run]');
     await page.screenshot({ path: path.join(ARTIFACTS, 'runs.png'), fullPage: true });

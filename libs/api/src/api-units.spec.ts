@@ -57,3 +57,23 @@ describe('request validation', () => {
     expect(fieldOf(() => instantParam('at', '2024-01-01 09:00', 0))).toBe('at');
   });
 });
+
+describe('a standby planner replica', () => {
+  it('answers state reads with NotLeadingError (503), never with stale or empty data', async () => {
+    const { ApiService } = await import('./api.service');
+    const { NotLeadingError } = await import('./errors');
+    const { FreshetMetrics, HealthChecks } = await import('@freshet/observability');
+    const standby = { latestTick: () => null, isLeader: false, currentEpoch: null, requestTick: () => undefined, onTick: () => undefined };
+    const service = new ApiService({
+      planner: standby as unknown as ConstructorParameters<typeof ApiService>[0]['planner'],
+      eventLog: {} as ConstructorParameters<typeof ApiService>[0]['eventLog'],
+      auth: { token: 't', openReads: false },
+      health: new HealthChecks(),
+      metrics: new FreshetMetrics('test'),
+      logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    expect(() => service.assets()).toThrow(NotLeadingError);
+    expect(() => service.asset('a')).toThrow(NotLeadingError);
+    await expect(service.materialize({ selection: 'a' })).rejects.toThrow(NotLeadingError);
+  });
+});

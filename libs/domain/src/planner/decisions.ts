@@ -32,7 +32,8 @@ function mergeDetails<R extends string>(items: readonly { reason: R; assets: rea
   // One item (the usual request: one reason): nothing to merge.
   if (items.length === 1) {
     const only = items[0] as { reason: R; assets: readonly string[] };
-    if (order.includes(only.reason)) return [{ reason: only.reason, assets: isStrictlyAscending(only.assets) ? [...only.assets] : [...new Set(only.assets)].sort(byKey) }];
+    // Details only feed sentences and grouping keys: an already sorted list is used as it is.
+    if (order.includes(only.reason)) return [{ reason: only.reason, assets: isStrictlyAscending(only.assets) ? only.assets : [...new Set(only.assets)].sort(byKey) }];
   }
   const byReason = new Map<R, Set<string>>();
   for (const it of items) {
@@ -45,30 +46,39 @@ function mergeDetails<R extends string>(items: readonly { reason: R; assets: rea
     .map((reason) => ({ reason, assets: [...(byReason.get(reason) ?? [])].sort(byKey) }));
 }
 
-function detailsAt<T extends Hit | SkipHit>(items: readonly T[], index: number): T[] {
-  return items.filter((h) => h.partitions.has(index));
+function detailsAt<T extends Hit | SkipHit>(items: readonly T[], index: number): readonly T[] {
+  // Usually every item covers the partition (always, for an unpartitioned asset): no copy then.
+  for (const h of items) if (!h.partitions.has(index)) return items.filter((x) => x.partitions.has(index));
+  return items;
 }
 
 interface PendingRequest {
   readonly order: number;
-  readonly index: number;
-  readonly codeLocation: string;
-  readonly fingerprint: string;
   readonly ap: RequestedAssetPartition;
+}
+
+interface PendingRun {
+  first: number;
+  readonly key: string | null;
+  readonly location: string;
+  readonly aps: PendingRequest[];
 }
 
 const NO_PARTNERS: readonly string[] = [];
 
 export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutcome[][]): RunRequest[] {
   // Group by (code location, partitions definition, partition key); runs ordered by their first asset.
-  const runs = new Map<string, { first: number; key: string | null; location: string; aps: PendingRequest[] }>();
+  const runs: PendingRun[] = [];
+  const byGroup = new Map<string, Map<string, Map<string | null, PendingRun>>>();
   for (const unit of outcomes) {
     for (const m of unit) {
       if (m.requested.isEmpty()) continue;
       const others = unit.length > 1 ? unit.filter((o) => o !== m) : [];
       const partners = others.length > 0 ? others.map((o) => o.node.key) : NO_PARTNERS;
-      // JSON.stringify([location, fingerprint, partition]) without re-encoding the first two.
-      const idPrefix = `${JSON.stringify([m.node.codeLocation, m.node.partitionsFingerprint]).slice(0, -1)},`;
+      let byLocation = byGroup.get(m.node.codeLocation);
+      if (!byLocation) byGroup.set(m.node.codeLocation, (byLocation = new Map<string, Map<string | null, PendingRun>>()));
+      let byKey = byLocation.get(m.node.partitionsFingerprint);
+      if (!byKey) byLocation.set(m.node.partitionsFingerprint, (byKey = new Map<string | null, PendingRun>()));
       for (const [first, last] of m.requested.ranges()) {
         for (let i = first; i <= last; i++) {
           const own = mergeDetails<MaterializeReason>(detailsAt(m.hits, i), MATERIALIZE_REASON_ORDER);
@@ -76,16 +86,13 @@ export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutc
           const partition = partitionKey(m.node, i);
           const p: PendingRequest = {
             order: m.node.index,
-            index: i,
-            codeLocation: m.node.codeLocation,
-            fingerprint: m.node.partitionsFingerprint,
             ap: { asset: m.node.key, partition, reasons: borrowed.map((d) => d.reason), sentence: requestSentence(m.node.key, own, partners) },
           };
-          const id = `${idPrefix}${JSON.stringify(partition)}]`;
-          let run = runs.get(id);
+          let run = byKey.get(partition);
           if (!run) {
-            run = { first: p.order, key: partition, location: p.codeLocation, aps: [] };
-            runs.set(id, run);
+            run = { first: p.order, key: partition, location: m.node.codeLocation, aps: [] };
+            byKey.set(partition, run);
+            runs.push(run);
           }
           run.first = Math.min(run.first, p.order);
           run.aps.push(p);
@@ -94,12 +101,12 @@ export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutc
     }
   }
   void graph;
-  return [...runs.values()]
+  return runs
     .sort((a, b) => a.first - b.first || (a.key ?? '').localeCompare(b.key ?? '') || a.location.localeCompare(b.location))
     .map((r) => ({
       codeLocation: r.location,
       partitionKey: r.key,
-      assetPartitions: [...r.aps].sort((a, b) => a.order - b.order).map((p) => p.ap),
+      assetPartitions: r.aps.sort((a, b) => a.order - b.order).map((p) => p.ap),
     }));
 }
 

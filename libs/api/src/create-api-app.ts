@@ -1,6 +1,7 @@
 // The HTTP side of the planner (and of `freshet dev`): the API under /api, its OpenAPI description
 // at /api/openapi.json with Swagger UI at /api/docs, the web UI at / (plain ES modules and CSS, no
 // build step), dagre served from node_modules, /metrics and /health/{live,ready}.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,7 +11,8 @@ import { ApiModule } from './api.module';
 import { ApiService } from './api.service';
 import { ApiErrorFilter } from './http/error.filter';
 
-export const UI_DIR = path.resolve(__dirname, '..', 'ui');
+/** The UI's static files: next to the sources (`libs/api/ui`), also when running from `dist/` (tsc does not copy them). */
+export const UI_DIR = [path.resolve(__dirname, '..', 'ui'), path.resolve(__dirname, '..', '..', '..', '..', 'libs', 'api', 'ui')].find((dir) => existsSync(path.join(dir, 'index.html'))) ?? path.resolve(__dirname, '..', 'ui');
 
 export interface ApiServer {
   readonly app: NestExpressApplication;

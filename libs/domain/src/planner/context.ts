@@ -32,6 +32,8 @@ export class TickContext {
   private readonly existingMemo: (IndexSet | undefined)[];
   private readonly triggerMemo: (readonly ParentTrigger[] | undefined)[];
   private readonly upstreamMemo = new Map<ParentEdge, Map<number, UpstreamResult>>();
+  private readonly updatedMemo: (IndexSet | undefined)[];
+  private readonly downstreamOfUpdatesMemo = new Map<ParentEdge, IndexSet>();
   private readonly cursorByIndex: readonly (AssetCursor | undefined)[];
   /** By node index: a record touched it since the last tick (set by the tick's first pass). */
   readonly touched: Uint8Array;
@@ -50,6 +52,7 @@ export class TickContext {
     this.currentDataTimeMemo = new Array<Instant | null | undefined>(n);
     this.existingMemo = new Array<IndexSet | undefined>(n);
     this.triggerMemo = new Array<readonly ParentTrigger[] | undefined>(n);
+    this.updatedMemo = new Array<IndexSet | undefined>(n);
     this.cursorByIndex = cursorEntries ?? graph.nodes.map((node) => cursor.assets[node.key]);
     this.touched = new Uint8Array(n);
   }
@@ -57,6 +60,8 @@ export class TickContext {
   /** Drops what the tick memoized (the context outlives its tick: see evaluate). */
   releaseMemos(): void {
     this.upstreamMemo.clear();
+    this.downstreamOfUpdatesMemo.clear();
+    this.updatedMemo.fill(undefined);
     this.outdatedMemo.clear();
     this.expected.clear();
     this.outdatedOfFirst.fill(undefined);
@@ -110,6 +115,26 @@ export class TickContext {
   /** Expected data time of a parent this tick: its expected one if requested, else its current one. */
   expectedThisTick(node: AssetNode): Instant | null {
     return this.expected.has(node.index) ? (this.expected.get(node.index) ?? null) : this.currentDataTime(node);
+  }
+
+  /** Partitions of the node at `index` materialized or observed since the last tick (memoized). */
+  updatedSince(index: number): IndexSet {
+    let u = this.updatedMemo[index];
+    if (!u) {
+      u = this.state.historyAt(index).updatedSince(this.since);
+      this.updatedMemo[index] = u;
+    }
+    return u;
+  }
+
+  /** Child partitions across `edge` that the parent's updates since the last tick map to (memoized). */
+  downstreamOfUpdates(edge: ParentEdge): IndexSet {
+    let d = this.downstreamOfUpdatesMemo.get(edge);
+    if (!d) {
+      d = downstreamOf(this.graph, edge, this.updatedSince(edge.parent), this.now);
+      this.downstreamOfUpdatesMemo.set(edge, d);
+    }
+    return d;
   }
 
   /** upstreamOf, memoized for the tick (every rule asks about the same edges). */
@@ -212,13 +237,13 @@ export class TickContext {
         if (edge.sameRun && req && !req.isEmpty()) out.push({ edge, partitions: SINGLE, kind: 'requested' });
         continue;
       }
-      const updated = this.state.historyAt(edge.parent).updatedSince(this.since);
+      const updated = this.updatedSince(edge.parent);
       if (!updated.isEmpty()) {
         let confirmed: IndexSet;
         if (isIdentityEdge(this.graph, edge)) confirmed = this.newDataAlongIdentity(edge, updated.intersect(this.existing(node)));
         else {
           const found: number[] = [];
-          for (const c of downstreamOf(this.graph, edge, updated, this.now).ascending()) if (this.parentHasNewData(edge, c)) found.push(c);
+          for (const c of this.downstreamOfUpdates(edge).ascending()) if (this.parentHasNewData(edge, c)) found.push(c);
           confirmed = IndexSet.fromIndices(found);
         }
         if (!confirmed.isEmpty()) out.push({ edge, partitions: confirmed, kind: 'updated' });

@@ -7,7 +7,7 @@ import { IndexSet } from '../collections/index-set';
 import { alignCursor, decodeCursor, handledSet, type AssetCursor, type PlannerCursor } from '../cursor/cursor';
 import { checkAssetViolations } from '../freshness/violations';
 import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
-import { downstreamOf, partitionKey } from '../graph/partition-edges';
+import { partitionKey } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
 import type { PlannerState } from '../state/planner-state';
 import { stalenessOf, stalenessSignature } from '../versions/staleness';
@@ -104,11 +104,8 @@ function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
     for (let k = 0; k < node.parents.length && !touched; k++) touched = ctx.touched[(node.parents[k] as ParentEdge).parent] === 1;
     return touched ? materialized : IndexSet.EMPTY;
   }
-  let scope = h.updatedSince(ctx.since);
-  for (const e of node.parents) {
-    const updated = ctx.state.historyAt(e.parent).updatedSince(ctx.since);
-    if (!updated.isEmpty()) scope = scope.union(downstreamOf(ctx.graph, e, updated, ctx.now));
-  }
+  let scope = ctx.updatedSince(node.index);
+  for (const e of node.parents) scope = scope.union(ctx.downstreamOfUpdates(e));
   return scope.intersect(materialized).takeNewest(MAX_STALENESS_PARTITIONS_PER_TICK).taken;
 }
 

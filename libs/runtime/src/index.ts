@@ -2,7 +2,7 @@
 // adapters), and the bus plumbing every service process needs.
 export { TopicNames } from './bus/topic-names';
 export { PrefixedEventBus } from './bus/prefixed-event-bus';
-export { createServiceBus, type ServiceBusOptions } from './bus/service-bus';
+export { createServiceBus, kafkaSecurityOptions, type ServiceBusOptions } from './bus/service-bus';
 export { jsonLineLogger, silentLogger, type ServiceLogger } from './logger';
 export { PlannerCore, PLANNER_CURSOR_NAME, type PlannerCoreOptions, type PlannerDeps, type TickReport } from './planner/planner-core';
 export { recordOfEvent, PlannerRecordTypes } from './planner/ingest-records';

@@ -16,21 +16,25 @@ export interface ServiceBusOptions {
   readonly onCrash?: (error: Error, info: { readonly group: string; readonly restart: boolean }) => void;
 }
 
-export function createServiceBus(options: ServiceBusOptions): PrefixedEventBus {
-  const { kafka } = options;
+/** The TLS and SASL options kafkajs gets from the config (files read here, so a missing one fails at boot). */
+export function kafkaSecurityOptions(kafka: KafkaConfig, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): Pick<KafkaEventBusOptions, 'ssl' | 'sasl'> {
   const ssl = kafka.ssl
     ? {
-        ...(kafka.ssl.caPath ? { ca: [readFileSync(kafka.ssl.caPath, 'utf8')] } : {}),
-        ...(kafka.ssl.certPath ? { cert: readFileSync(kafka.ssl.certPath, 'utf8') } : {}),
-        ...(kafka.ssl.keyPath ? { key: readFileSync(kafka.ssl.keyPath, 'utf8') } : {}),
+        ...(kafka.ssl.caPath ? { ca: [readFile(kafka.ssl.caPath)] } : {}),
+        ...(kafka.ssl.certPath ? { cert: readFile(kafka.ssl.certPath) } : {}),
+        ...(kafka.ssl.keyPath ? { key: readFile(kafka.ssl.keyPath) } : {}),
       }
     : undefined;
+  return { ...(ssl ? { ssl } : {}), ...(kafka.sasl ? { sasl: saslOptions(kafka.sasl) } : {}) };
+}
+
+export function createServiceBus(options: ServiceBusOptions): PrefixedEventBus {
+  const { kafka } = options;
   const inner = new KafkaEventBus({
     brokers: kafka.brokers,
     clientId: kafka.clientId,
     service: options.service,
-    ...(ssl ? { ssl } : {}),
-    ...(kafka.sasl ? { sasl: saslOptions(kafka.sasl) } : {}),
+    ...kafkaSecurityOptions(kafka),
     consumer: {
       sessionTimeoutMs: kafka.consumer.sessionTimeoutMs,
       heartbeatIntervalMs: kafka.consumer.heartbeatIntervalMs,

@@ -40,6 +40,7 @@ describe.each<AppName>(['observer', 'planner', 'worker'])('SIGKILL the %s under 
     await faults.waitOwedDone(downstream, 180_000);
     const counts = await faults.assertNothingCountedTwice();
     const computes = faults.assertNoOverlap();
+    faults.assertNoSecretsInLogs();
     log(`${app}: survived ${KILLS} kills; ${counts.observations} observations (one per change), ${counts.runs} runs, ${counts.materializations} materializations, ${computes} computes, no overlap`);
   });
 });

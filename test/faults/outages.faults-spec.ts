@@ -51,6 +51,7 @@ describe('outages of Kafka, Postgres and Redis under load', () => {
     await faults.waitOwedDone(downstream, 180_000);
     await faults.assertNothingCountedTwice();
     faults.assertNoOverlap();
+    faults.assertNoSecretsInLogs();
     // Nobody died: each service resumed by itself.
     for (const p of faults.stack.processes) expect({ name: p.name, running: p.running }).toEqual({ name: p.name, running: true });
     // What they said while it was away (the "unready" signal until /health/ready exists).

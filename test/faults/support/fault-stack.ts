@@ -50,12 +50,14 @@ export class FaultStack {
   /** When each killed process died, by pid: its unfinished computes end there. */
   readonly killedAt = new Map<number, number>();
   private versionCounter = 0;
+  /** A bearer token every service gets in its environment: it must never reach their output. */
+  readonly apiToken = `tok-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 
   constructor(private readonly options: StackOptions = {}) {}
 
   async start(apps: readonly AppName[] = ['planner', 'observer', 'worker']): Promise<void> {
     await this.infra.start();
-    this.stack = new E2eStack({ env: { ...FAST_FAILOVER_ENV, ...this.options.env } });
+    this.stack = new E2eStack({ env: { ...FAST_FAILOVER_ENV, FRESHET_API_TOKEN: this.apiToken, ...this.options.env } });
     await this.stack.init();
     this.recorder = await TopicRecorder.start(this.stack.topicPrefix, ['definitions', 'observations', 'materializationRequests', 'runEvents', 'deadLetter']);
     this.outside = await OutsideProducer.connect(this.stack.topicPrefix);
@@ -134,7 +136,12 @@ export class FaultStack {
         .slice(-60)
         .map((r) => `${r.storageId} ${r.type} ${r.assetKey ?? ''} run=${r.runId ?? ''} ${JSON.stringify(r.payload).slice(0, 300)}`)
         .join('\n');
-      throw new Error(`${(error as Error).message}\nmissing: ${missing.join(', ')}\n${trail}\n${this.stack.logs().slice(-6000)}`);
+      const log = await this.stack.eventLog();
+      const inFlight = await log.runsByStatus(['requested', 'started']);
+      const unsettled = `in flight: ${JSON.stringify(inFlight).slice(0, 2000)}; outbox pending: ${await log.pendingOutboxCount()}; latest ${await log.latestStorageId()}, planner cursor ${JSON.stringify((await log.loadCursor('planner'))?.value ?? null).slice(0, 200)}`;
+      const runIds = new Set(inFlight.map((r) => r.runId));
+      const journal = this.stack.journal().filter((line) => runIds.has(line.runId));
+      throw new Error(`${(error as Error).message}\nmissing: ${missing.join(', ')}\n${unsettled}\njournal of those runs: ${JSON.stringify(journal)}\nkilled: ${JSON.stringify([...this.killedAt])}\n${trail}\n${this.stack.logs().slice(-6000)}`);
     }
   }
 
@@ -187,6 +194,14 @@ export class FaultStack {
     }
     expect(overlaps).toEqual([]);
     return journal.filter((l) => l.event === 'start').length;
+  }
+
+  /** Neither the database password (in FRESHET_DATABASE_URL) nor the API token appears in any service's stdout/stderr. */
+  assertNoSecretsInLogs(): number {
+    const outputs = this.stack.processes.map((p) => ({ name: p.name, text: p.text() }));
+    const leaks = outputs.filter((o) => o.text.includes(this.infra.databasePassword) || o.text.includes(this.apiToken)).map((o) => o.name);
+    expect(leaks).toEqual([]);
+    return outputs.reduce((bytes, o) => bytes + o.text.length, 0);
   }
 
   deadLetters(): AnyCloudEvent[] {

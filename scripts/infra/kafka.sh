@@ -121,6 +121,9 @@ kafka_up_begin() {
     return 0
   fi
   mkdir -p "$KAFKA_DIR/data"
+  # The jars are fetched even when a broker already answers: the fault suite starts private
+  # brokers from them (a no-op when they are there).
+  kafka_fetch_jars
   if kafka_pid >/dev/null; then
     KAFKA_STATE=reused
     return 0
@@ -130,7 +133,6 @@ kafka_up_begin() {
     KAFKA_STATE=foreign
     return 0
   fi
-  kafka_fetch_jars
   kafka_render_config
   kafka_format
   kafka_start

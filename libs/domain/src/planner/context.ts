@@ -131,7 +131,10 @@ export class TickContext {
   downstreamOfUpdates(edge: ParentEdge): IndexSet {
     let d = this.downstreamOfUpdatesMemo.get(edge);
     if (!d) {
-      d = downstreamOf(this.graph, edge, this.updatedSince(edge.parent), this.now);
+      const updated = this.updatedSince(edge.parent);
+      // Same partitions on both sides, each read as itself: the image is the set itself (clipped
+      // to the child's existing partitions, as downstreamOf does), without the mapping engine.
+      d = isIdentityEdge(this.graph, edge) ? updated.intersect(this.existing(this.graph.node(edge.child))) : downstreamOf(this.graph, edge, updated, this.now);
       this.downstreamOfUpdatesMemo.set(edge, d);
     }
     return d;

@@ -20,6 +20,7 @@ import {
   type ResourceDefinition,
   type SqlResource,
 } from '@freshet/sdk';
+import { createSimulator, writeAppUsers } from './app-simulator';
 import { computeChurnModel } from './churn-model';
 import { readOrderFiles } from './order-files';
 import { APP_EVENTS_DDL, APP_USERS_DDL, ORDER_FIELDS } from './schema';
@@ -55,7 +56,10 @@ export function createWarehouseLocation(options: WarehouseLocationOptions): Code
     observe: async (ctx) => {
       const warehouse = await ctx.resources.sql();
       const exists = await warehouse.query(`select to_regclass('public.app_users') is not null as present`);
-      if (exists.rows[0]?.present !== true) return null;
+      // A new warehouse has no app yet: the example plays the app's first deploy (its tables and
+      // a first batch of users), so a first `freshet dev` shows the whole graph becoming fresh.
+      // `simulate-app.ts` keeps the app writing afterwards.
+      if (exists.rows[0]?.present !== true) await writeAppUsers(warehouse, createSimulator(7), Date.now(), 12);
       // Count + latest update + a hash of ids catches inserts, updates and deletes cheaply.
       return sqlQueryResult(warehouse, `select count(*) as users, max(updated_at) as last_update, md5(string_agg(id::text || ':' || updated_at::text, ',' order by id)) as digest from app_users`);
     },

@@ -52,12 +52,21 @@ function run(command: string, args: readonly string[], options: { user?: string 
 }
 
 export class PrivateInfra {
-  readonly dir = mkdtempSync(path.join(tmpdir(), 'freshet-faults-'));
+  /** Made by start(), not at construction: a describe skipped by `-t` never starts (nor disposes). */
+  private dirPath?: string;
   /** A password no test writes anywhere but the URL: the services' output must never show it. */
   readonly databasePassword = `pw-${randomBytes(12).toString('hex')}`;
   private kafkaProcess?: ChildProcess;
   private redisProcess?: ChildProcess;
-  private readonly pgData = path.join(this.dir, 'pg');
+
+  get dir(): string {
+    if (this.dirPath === undefined) throw new Error('fault infra: call start() first');
+    return this.dirPath;
+  }
+
+  private get pgData(): string {
+    return path.join(this.dir, 'pg');
+  }
 
   get kafkaBrokers(): string {
     return `127.0.0.1:${FAULT_PORTS.kafka}`;
@@ -83,6 +92,7 @@ export class PrivateInfra {
       if (await portOpen(port)) throw new Error(`fault infra: port ${port} (${name}) is taken: is another fault run going on?`);
     }
     if (!existsSync(KAFKA_LIBS)) throw new Error('fault infra: Kafka jars missing in .cache/kafka/libs: run `npm run infra:up` once');
+    this.dirPath = mkdtempSync(path.join(tmpdir(), 'freshet-faults-'));
     this.initKafka();
     this.startKafka();
     this.initPostgres();
@@ -106,7 +116,7 @@ export class PrivateInfra {
       .concat('group.min.session.timeout.ms=1000\n');
     writeFileSync(path.join(kafkaDir, 'server.properties'), config);
     const clusterId = randomBytes(16).toString('base64url');
-    run('java', [KAFKA_LOG4J, '-cp', `${KAFKA_LIBS}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', path.join(kafkaDir, 'server.properties'), '--ignore-formatted']);
+    run('java', [KAFKA_LOG4J, '-cp', `${KAFKA_LIBS}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', path.join(kafkaDir, 'server.properties'), '--ignore-formatted']);
   }
 
   startKafka(): void {
@@ -206,6 +216,7 @@ export class PrivateInfra {
 
   /** Stops everything and removes the directory. Safe to call twice and after a failed start. */
   async dispose(): Promise<void> {
+    if (this.dirPath === undefined) return;
     try {
       this.stopPostgres('immediate');
     } catch {

@@ -50,6 +50,7 @@ export class FaultStack {
   /** When each killed process died, by pid: its unfinished computes end there. */
   readonly killedAt = new Map<number, number>();
   private versionCounter = 0;
+  private readonly stopLoads: (() => void)[] = [];
   /** A bearer token every service gets in its environment: it must never reach their output. */
   readonly apiToken = `tok-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 
@@ -76,6 +77,10 @@ export class FaultStack {
   /** Sends changes of `sources` round-robin every `everyMs` until `stop()` is called. */
   load(sources: readonly string[], everyMs: number): { stop: () => Promise<number> } {
     let running = true;
+    // A failed test must not leave its load running against a disposed stack.
+    this.stopLoads.push(() => {
+      running = false;
+    });
     let count = 0;
     const loop = (async () => {
       while (running) {
@@ -209,6 +214,7 @@ export class FaultStack {
   }
 
   async dispose(): Promise<void> {
+    for (const stop of this.stopLoads) stop();
     await this.outside?.close().catch(() => undefined);
     await this.recorder?.close().catch(() => undefined);
     await this.stack?.dispose().catch(() => undefined);

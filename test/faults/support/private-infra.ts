@@ -1,11 +1,11 @@
 // Private infrastructure for the fault tests: a Kafka broker, a Postgres server and a Redis server
-// of their own, on ports next to the shared ones (19092/19093, 15432, 16379), started from the
+// of their own, on free ports picked at start (never the shared ones), started from the
 // same binaries `scripts/infra.sh` uses. The fault tests stop, kill and flush these, never the
 // shared services other tests and engineers use at the same time; each file starts its own set
 // in beforeAll and removes it in afterAll (also after a failure), so nothing stays stopped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +19,25 @@ const KAFKA_TEMPLATE = path.join(ROOT, 'infra', 'kafka', 'server.properties.temp
 const KAFKA_LOG4J = `-Dlog4j.configuration=file:${path.join(ROOT, 'infra', 'kafka', 'log4j.properties')}`;
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 
-export const FAULT_PORTS = { kafka: 19092, kafkaController: 19093, postgres: 15432, redis: 16379 } as const;
+/** Ports picked free at start(), so two fault runs (two checkouts) on one machine never collide. */
+export interface FaultPorts {
+  readonly kafka: number;
+  readonly kafkaController: number;
+  readonly postgres: number;
+  readonly redis: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** True when a TCP connection to 127.0.0.1:port succeeds within 500 ms. */
 export function portOpen(port: number): Promise<boolean> {
@@ -54,6 +72,12 @@ function run(command: string, args: readonly string[], options: { user?: string 
 export class PrivateInfra {
   /** Made by start(), not at construction: a describe skipped by `-t` never starts (nor disposes). */
   private dirPath?: string;
+  private portsChosen?: FaultPorts;
+
+  get ports(): FaultPorts {
+    if (this.portsChosen === undefined) throw new Error('fault infra: call start() first');
+    return this.portsChosen;
+  }
   /** A password no test writes anywhere but the URL: the services' output must never show it. */
   readonly databasePassword = `pw-${randomBytes(12).toString('hex')}`;
   private kafkaProcess?: ChildProcess;
@@ -69,15 +93,15 @@ export class PrivateInfra {
   }
 
   get kafkaBrokers(): string {
-    return `127.0.0.1:${FAULT_PORTS.kafka}`;
+    return `127.0.0.1:${this.ports.kafka}`;
   }
 
   get adminDatabaseUrl(): string {
-    return `postgres://freshet:${this.databasePassword}@127.0.0.1:${FAULT_PORTS.postgres}/freshet`;
+    return `postgres://freshet:${this.databasePassword}@127.0.0.1:${this.ports.postgres}/freshet`;
   }
 
   get redisUrl(): string {
-    return `redis://127.0.0.1:${FAULT_PORTS.redis}`;
+    return `redis://127.0.0.1:${this.ports.redis}`;
   }
 
   /** Points @freshet/testing's endpoints (and so the e2e harness) at this infrastructure. */
@@ -88,9 +112,7 @@ export class PrivateInfra {
   }
 
   async start(): Promise<void> {
-    for (const [name, port] of Object.entries(FAULT_PORTS)) {
-      if (await portOpen(port)) throw new Error(`fault infra: port ${port} (${name}) is taken: is another fault run going on?`);
-    }
+    this.portsChosen = { kafka: await freePort(), kafkaController: await freePort(), postgres: await freePort(), redis: await freePort() };
     if (!existsSync(KAFKA_LIBS)) throw new Error('fault infra: Kafka jars missing in .cache/kafka/libs: run `npm run infra:up` once');
     this.dirPath = mkdtempSync(path.join(tmpdir(), 'freshet-faults-'));
     this.initKafka();
@@ -98,7 +120,7 @@ export class PrivateInfra {
     this.initPostgres();
     await this.startPostgres();
     this.startRedis();
-    await until('redis', 10_000, () => portOpen(FAULT_PORTS.redis));
+    await until('redis', 10_000, () => portOpen(this.ports.redis));
     await this.waitKafka(90_000);
     this.exportEnv();
   }
@@ -110,8 +132,8 @@ export class PrivateInfra {
     mkdirSync(path.join(kafkaDir, 'data'), { recursive: true });
     const config = readFileSync(KAFKA_TEMPLATE, 'utf8')
       .replaceAll('${FRESHET_KAFKA_DIR}', kafkaDir)
-      .replaceAll('127.0.0.1:9093', `127.0.0.1:${FAULT_PORTS.kafkaController}`)
-      .replaceAll('127.0.0.1:9092', `127.0.0.1:${FAULT_PORTS.kafka}`)
+      .replaceAll('127.0.0.1:9093', `127.0.0.1:${this.ports.kafkaController}`)
+      .replaceAll('127.0.0.1:9092', `127.0.0.1:${this.ports.kafka}`)
       // Killed members must leave their groups in ~2 s, not the broker's 6 s minimum.
       .concat('group.min.session.timeout.ms=1000\n');
     writeFileSync(path.join(kafkaDir, 'server.properties'), config);
@@ -150,7 +172,7 @@ export class PrivateInfra {
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await gone;
     clearTimeout(timer);
-    await until('kafka port to close', 10_000, async () => !(await portOpen(FAULT_PORTS.kafka)));
+    await until('kafka port to close', 10_000, async () => !(await portOpen(this.ports.kafka)));
   }
 
   async restartKafka(): Promise<void> {
@@ -177,7 +199,7 @@ export class PrivateInfra {
   }
 
   async startPostgres(): Promise<void> {
-    const options = `-p ${FAULT_PORTS.postgres} -k ${this.pgData} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
+    const options = `-p ${this.ports.postgres} -k ${this.pgData} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
     run(path.join(PG_BIN, 'pg_ctl'), ['-D', this.pgData, '-o', options, '-l', path.join(this.pgData, 'server.log'), '-w', '-t', '60', 'start'], { user: 'postgres' });
     await until('postgres', 30_000, async () => {
       const client = new Client({ connectionString: this.adminDatabaseUrl.replace(/\/freshet$/, '/postgres'), connectionTimeoutMillis: 1000 });
@@ -201,7 +223,7 @@ export class PrivateInfra {
   // ---- Redis
 
   private startRedis(): void {
-    this.redisProcess = spawn('redis-server', ['--port', String(FAULT_PORTS.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.redisProcess = spawn('redis-server', ['--port', String(this.ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   }
 
   async flushRedis(): Promise<void> {

@@ -2,37 +2,14 @@
 // definitions topic. The planner sees only this, never user code, so it holds nothing that
 // cannot be written as JSON.
 
-export type TimePartitionsKind = 'hourly' | 'daily' | 'weekly' | 'monthly';
+// Partitions and mappings are the domain's own spec types: one definition of the JSON form.
+import type { PartitionMappingSpec, PartitionsSpec, StaticPartitionsSpec, TimePartitionsSpec } from '@freshet/domain';
 
-export interface TimePartitionsSpecJson {
-  readonly kind: TimePartitionsKind;
-  readonly start: string;
-  readonly end?: string;
-  readonly timezone?: string;
-  readonly minuteOffset?: number;
-  readonly hourOffset?: number;
-  readonly dayOffset?: number;
-  readonly endOffset?: number;
-}
-
-export interface StaticPartitionsSpecJson {
-  readonly kind: 'static';
-  readonly keys: readonly string[];
-}
-
-export type PartitionsSpecJson = TimePartitionsSpecJson | StaticPartitionsSpecJson;
-
-export type PartitionMappingJson =
-  | { readonly kind: 'identity' }
-  | {
-      readonly kind: 'timeWindow';
-      readonly startOffset?: number;
-      readonly endOffset?: number;
-      readonly allowNonexistentUpstreamPartitions?: boolean;
-    }
-  | { readonly kind: 'all' }
-  | { readonly kind: 'last' }
-  | { readonly kind: 'static'; readonly map: Readonly<Record<string, string | readonly string[]>> };
+export type { TimePartitionsKind } from '@freshet/domain';
+export type TimePartitionsSpecJson = TimePartitionsSpec;
+export type StaticPartitionsSpecJson = StaticPartitionsSpec;
+export type PartitionsSpecJson = PartitionsSpec;
+export type PartitionMappingJson = PartitionMappingSpec;
 
 export type AssetDepJson = string | { readonly key: string; readonly mapping?: PartitionMappingJson };
 

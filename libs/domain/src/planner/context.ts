@@ -9,6 +9,7 @@ import { downstreamOf, existingPartitions, isIdentityEdge, SINGLE, upstreamOf, t
 import type { Instant } from '../partitions/types';
 import type { AssetHistory, MaterializationEntry, ObservationEntry } from '../state/asset-history';
 import type { PlannerState } from '../state/planner-state';
+import { consumedUpTo } from '../versions/consumed';
 import { currentInput } from '../versions/data-version';
 
 export interface ParentTrigger {
@@ -197,13 +198,14 @@ export class TickContext {
    */
   parentHasNewData(edge: ParentEdge, childIndex: number, ignoreRunsPlanningChild = true): boolean {
     const mine = this.state.historyAt(edge.child).materializations.get(childIndex);
-    // Quick reject: nothing of the parent's is newer than the child's latest materialization.
-    if (mine && this.state.lastUpdateIdAt(edge.parent) <= mine.storageId) return false;
+    // Quick reject: nothing of the parent's is newer than what the child's latest materialization read.
+    const consumed = mine ? consumedUpTo(mine, edge.parentKey) : 0;
+    if (mine && this.state.lastUpdateIdAt(edge.parent) <= consumed) return false;
     // Never materialized, runs not considered: any parent data at all is new to it.
     if (!mine && !ignoreRunsPlanningChild) return this.parentHasAnyData(edge, childIndex);
     const latest = this.latestParentRecord(edge, childIndex);
     if (!latest) return false;
-    if (mine && latest.storageId <= mine.storageId) return false;
+    if (mine && latest.storageId <= consumed) return false;
     const input = currentInput(this.graph, this.state, edge, childIndex, this.now);
     if (mine && input.dataVersion === (mine.inputs[edge.parentKey]?.dataVersion ?? null)) return false;
     if (ignoreRunsPlanningChild && 'runId' in latest && latest.runId !== null) {
@@ -289,7 +291,7 @@ export class TickContext {
           if (ce.start > next) keep(next, ce.start - 1);
           const mine = ce.value;
           const consumed = mine.inputs[parent.key]?.dataVersion ?? null;
-          if (p.storageId > mine.storageId && (p.dataVersion ?? 'INITIAL') !== consumed) keep(ce.start, ce.end);
+          if (p.storageId > consumedUpTo(mine, parent.key) && (p.dataVersion ?? 'INITIAL') !== consumed) keep(ce.start, ce.end);
           next = ce.end + 1;
         }
         if (next <= pe.end) keep(next, pe.end);

@@ -6,8 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const compiled = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
 if (fs.existsSync(compiled) && !process.env.FRESHET_FROM_SOURCE) {
-  require(compiled);
+  require(compiled).runCli(process.argv);
 } else {
   require('../scripts/ts-hook');
-  require(path.join(__dirname, '..', 'apps', 'cli', 'src', 'main.ts'));
+  require(path.join(__dirname, '..', 'apps', 'cli', 'src', 'main.ts')).runCli(process.argv);
 }

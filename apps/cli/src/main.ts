@@ -1,5 +1,5 @@
 // The `freshet` command line. Each command lives in its own module under commands/ and
-// registers itself here; `bin/freshet.js` loads this file.
+// registers itself here; `bin/freshet.js` loads this file and calls runCli.
 
 import { Command } from 'commander';
 import { registerDev } from './commands/dev';
@@ -21,11 +21,18 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module || process.argv[1]?.endsWith('freshet.js')) {
+/**
+ * Runs the command line. `bin/freshet.js` calls this explicitly: a guess from `process.argv[1]`
+ * fails when npm runs the bin through a link named `freshet` (as `npx freshet` does on a fresh
+ * machine), and the command then printed nothing and exited 0.
+ */
+export function runCli(argv: readonly string[]): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync([...argv])
     .catch((error: unknown) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 2;
     });
 }
+
+if (require.main === module) runCli(process.argv);

@@ -15,10 +15,10 @@ const location = defineCodeLocation({
   resources: {},
 });
 
-const change = (assetKey: string, dataVersion?: string): SourceChangeEvent =>
+const change = (assetKey: string, dataVersion?: string, partition?: string): SourceChangeEvent =>
   createEvent(
     'dev.freshet.source-change.v1',
-    { asset: assetKey, occurredAt: new Date().toISOString(), ...(dataVersion === undefined ? {} : { dataVersion }) },
+    { asset: assetKey, occurredAt: new Date().toISOString(), ...(dataVersion === undefined ? {} : { dataVersion }), ...(partition === undefined ? {} : { partition }) },
     { source: 'spec' },
   );
 
@@ -94,5 +94,21 @@ describe('ObserverCore', () => {
   it('knows the sources of other code locations from the graph cache', async () => {
     await cache.publishGraph({ assets: [{ key: 'elsewhere', deps: [], spec: { key: 'elsewhere', kind: 'observableSource' } }] });
     expect(await observer().handleSourceChange(change('elsewhere', 'x1'))).toBe(true);
+  });
+
+  it('rejects a partition key the source does not have: time windows by their key format and start, static by key', async () => {
+    await cache.publishGraph({
+      assets: [
+        { key: 'hourly_feed', deps: [], spec: { key: 'hourly_feed', kind: 'observableSource', partitions: { kind: 'hourly', start: '2024-01-01-00:00' } } },
+        { key: 'regions', deps: [], spec: { key: 'regions', kind: 'observableSource', partitions: { kind: 'static', keys: ['eu', 'us'] } } },
+      ],
+    });
+    const core = observer();
+    expect(await core.handleSourceChange(change('hourly_feed', 'h1', '2024-03-01-05:00'))).toBe(true);
+    for (const bad of ['2024-03-01', '2024-13-01-05:00', '2023-12-31-23:00', 'yesterday'])
+      await expect(core.handleSourceChange(change('hourly_feed', 'h2', bad))).rejects.toMatchObject({ nonRetriable: true, code: 'UNKNOWN_PARTITION', message: `hourly_feed has no partition "${bad}"` });
+    await expect(core.handleSourceChange(change('hourly_feed', 'h3'))).rejects.toMatchObject({ nonRetriable: true, code: 'MISSING_PARTITION' });
+    expect(await core.handleSourceChange(change('regions', 'r1', 'eu'))).toBe(true);
+    await expect(core.handleSourceChange(change('regions', 'r2', 'asia'))).rejects.toMatchObject({ nonRetriable: true, code: 'UNKNOWN_PARTITION' });
   });
 });

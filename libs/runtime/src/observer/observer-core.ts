@@ -5,6 +5,7 @@
 // rejected as non-retriable, so the bus dead-letters it with the reason.
 import { createHash, randomUUID } from 'node:crypto';
 import { TOPICS, type CloudEvent } from '@freshet/contracts';
+import { partitionsDefinition, type PartitionsSpec } from '@freshet/domain';
 import type { GraphCache } from '@freshet/cache';
 import { NonRetriableError, type TypedBus } from '@freshet/messaging';
 import { ResourceSet, observeSource, type CodeLocation, type LogSink } from '@freshet/sdk';
@@ -134,15 +135,16 @@ export class ObserverCore {
   /** A partition the source does not have (or any partition of an unpartitioned one) is rejected. */
   private async checkPartition(asset: string, partition: string | null): Promise<void> {
     const own = this.deps.location.sources.find((s) => s.spec.key === asset);
-    const spec = (own ? own.spec : (await this.deps.cache.getAsset(asset))?.spec) as { partitions?: { kind?: unknown; keys?: unknown } } | null | undefined;
+    const spec = (own ? own.spec : (await this.deps.cache.getAsset(asset))?.spec) as { partitions?: PartitionsSpec | null } | null | undefined;
     const partitions = spec?.partitions;
     if (partitions === undefined || partitions === null) {
       if (partition !== null) throw new NonRetriableError(`${asset} is not partitioned, but the change names partition ${JSON.stringify(partition)}`, 'UNKNOWN_PARTITION');
       return;
     }
     if (partition === null) throw new NonRetriableError(`${asset} is partitioned: the change must name a partition`, 'MISSING_PARTITION');
-    // Static keys are checked here; time-window keys are checked by the planner's partitions definition.
-    if (partitions.kind === 'static' && Array.isArray(partitions.keys) && !partitions.keys.includes(partition)) {
+    // The definition decides what a key is (a time window's key format, zone and start, or a
+    // static key): a change the planner could not place is rejected here, with the reason.
+    if (partitionsDefinition(partitions).indexOf(partition) === null) {
       throw new NonRetriableError(`${asset} has no partition ${JSON.stringify(partition)}`, 'UNKNOWN_PARTITION');
     }
   }

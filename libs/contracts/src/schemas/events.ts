@@ -134,6 +134,20 @@ export const StalenessV1 = Strict(
 const violationCommon = {
   asset: AssetKey,
   partition: Type.Optional(PartitionKey),
+  partitionRange: Type.Optional(
+    Strict(
+      {
+        first: PartitionKey,
+        last: PartitionKey,
+        count: Type.Integer({ minimum: 2 }),
+      },
+      {
+        description:
+          'Present when the change covers consecutive partitions that became violated (or resolved) at once, e.g. a new asset with missing history: ' +
+          '`partition` and the figures are those of the first (oldest) one, this names the whole range',
+      },
+    ),
+  ),
   overdueMinutes: Minutes,
   policy: FreshnessPolicy,
   dataTime: Type.Union([Timestamp, Type.Null()], { description: 'Data time of the asset at that moment' }),

@@ -8,6 +8,7 @@ import {
   apKey,
   currentDataTime,
   type AssetGraph,
+  type PartitionKeyRange,
   type PlannerState,
   type StalenessStatus,
   type TickResult,
@@ -37,6 +38,9 @@ export interface DecisionWrites {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const partitionField = (partition: string | null): { partition?: string } => (partition === null ? {} : { partition });
+/** A range of two or more partitions changed at once: named whole, so consumers can see every partition it covers. */
+const rangeField = (range: PartitionKeyRange | undefined): { partitionRange?: { first: string; last: string; count: number } } =>
+  range === undefined || range.count < 2 ? {} : { partitionRange: { first: range.first, last: range.last, count: range.count } };
 
 function outboxMessage<T extends EventType>(topic: string, type: T, data: EventData<T>, key: string, ctx: DecisionContext, id: string): NewOutboxMessage {
   const event = createEvent(type, data, { source: ctx.source, id, time: ctx.now, subject: key });
@@ -118,6 +122,7 @@ export function decisionWrites(tick: TickResult, ctx: DecisionContext): Decision
         status: 'violated',
         asset: change.asset,
         ...partitionField(change.partition),
+        ...rangeField(change.partitionRange),
         overdueMinutes: change.overdueMinutes,
         policy,
         dataTime: change.dataTime === null ? null : iso(change.dataTime),
@@ -131,6 +136,7 @@ export function decisionWrites(tick: TickResult, ctx: DecisionContext): Decision
         status: 'resolved',
         asset: change.asset,
         ...partitionField(change.partition),
+        ...rangeField(change.partitionRange),
         overdueMinutes: 0,
         policy,
         dataTime: dataTime === null ? null : iso(dataTime),

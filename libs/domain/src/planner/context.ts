@@ -23,6 +23,8 @@ export interface ParentTrigger {
 export class TickContext {
   /** Partitions requested so far this tick, by node index (an array: read on every edge). */
   private readonly requestedByIndex: (IndexSet | undefined)[];
+  /** By node index: partition 0 requested this tick (an unpartitioned asset's only one), read flat. */
+  private readonly requestedFirst: Uint8Array;
   /** Expected data time of requested unpartitioned assets once their run completes (§2.6). */
   readonly expected = new Map<number, Instant | null>();
   /** Outdated ancestors of partition 0 by node index (every unpartitioned asset), then of other partitions. */
@@ -38,6 +40,8 @@ export class TickContext {
   private readonly cursorByIndex: readonly (AssetCursor | undefined)[];
   /** By node index: a record touched it since the last tick (set by the tick's first pass). */
   readonly touched: Uint8Array;
+  /** By node index: it or one of its parents was touched (set with `touched`). */
+  readonly inputsTouched: Uint8Array;
 
   constructor(
     readonly graph: AssetGraph,
@@ -49,6 +53,7 @@ export class TickContext {
   ) {
     const n = graph.nodes.length;
     this.requestedByIndex = new Array<IndexSet | undefined>(n);
+    this.requestedFirst = new Uint8Array(n);
     this.outdatedOfFirst = new Array<readonly string[] | undefined>(n);
     this.currentDataTimeMemo = new Array<Instant | null | undefined>(n);
     this.existingMemo = new Array<IndexSet | undefined>(n);
@@ -56,6 +61,7 @@ export class TickContext {
     this.updatedMemo = new Array<IndexSet | undefined>(n);
     this.cursorByIndex = cursorEntries ?? graph.nodes.map((node) => cursor.assets[node.key]);
     this.touched = new Uint8Array(n);
+    this.inputsTouched = new Uint8Array(n);
   }
 
   /** Drops what the tick memoized (the context outlives its tick: see evaluate). */
@@ -70,10 +76,12 @@ export class TickContext {
     this.existingMemo.fill(undefined);
     this.triggerMemo.fill(undefined);
     this.requestedByIndex.fill(undefined);
+    this.requestedFirst.fill(0);
   }
 
   setRequested(index: number, set: IndexSet): void {
     this.requestedByIndex[index] = set;
+    this.requestedFirst[index] = set.has(0) ? 1 : 0;
   }
 
   /** Records at or below this storage id were seen by an earlier tick. */
@@ -164,17 +172,17 @@ export class TickContext {
   /** Is the parent side of `edge` for child partition `childIndex` requested this tick in a run the child can share? */
   parentRequestedSameRun(edge: ParentEdge, childIndex: number): boolean {
     if (!edge.sameRun) return false;
+    if (!edge.parentPartitioned) return this.requestedFirst[edge.parent] === 1;
     const req = this.requestedByIndex[edge.parent];
     if (!req || req.isEmpty()) return false;
-    if (!edge.parentPartitioned) return req.has(0);
     return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
   }
 
   /** Is any mapped parent partition requested this tick at all (same run or not)? */
   parentRequestedAnyRun(edge: ParentEdge, childIndex: number): boolean {
+    if (!edge.parentPartitioned) return this.requestedFirst[edge.parent] === 1;
     const req = this.requestedByIndex[edge.parent];
     if (!req || req.isEmpty()) return false;
-    if (!edge.parentPartitioned) return req.has(0);
     return !this.upstream(edge, childIndex).partitions.intersect(req).isEmpty();
   }
 
@@ -197,7 +205,8 @@ export class TickContext {
    * plan the child, and (Freshet) with a data version different from the one consumed.
    */
   parentHasNewData(edge: ParentEdge, childIndex: number, ignoreRunsPlanningChild = true): boolean {
-    const mine = this.state.historyAt(edge.child).materializations.get(childIndex);
+    // An unpartitioned child's latest materialization is one array read (the common case).
+    const mine = this.state.unpartitionedMaterializationAt(edge.child) ?? this.state.historyAt(edge.child).materializations.get(childIndex);
     // Quick reject: nothing of the parent's is newer than what the child's latest materialization read.
     const consumed = mine ? consumedUpTo(mine, edge.parentKey) : 0;
     if (mine && this.state.lastUpdateIdAt(edge.parent) <= consumed) return false;
@@ -238,8 +247,7 @@ export class TickContext {
       if (!node.partitions && !edge.parentPartitioned) {
         // Both sides unpartitioned: each side is the single partition 0.
         if (this.state.lastUpdateIdAt(edge.parent) > this.since && this.parentHasNewData(edge, 0)) out.push({ edge, partitions: SINGLE, kind: 'updated' });
-        const req = this.requestedByIndex[edge.parent];
-        if (edge.sameRun && req && !req.isEmpty()) out.push({ edge, partitions: SINGLE, kind: 'requested' });
+        if (edge.sameRun && this.requestedFirst[edge.parent] === 1) out.push({ edge, partitions: SINGLE, kind: 'requested' });
         continue;
       }
       const updated = this.updatedSince(edge.parent);

@@ -52,19 +52,36 @@ function detailsAt<T extends Hit | SkipHit>(items: readonly T[], index: number):
   return items;
 }
 
-interface PendingRequest {
-  readonly order: number;
-  readonly ap: RequestedAssetPartition;
-}
-
 interface PendingRun {
   first: number;
   readonly key: string | null;
   readonly location: string;
-  readonly aps: PendingRequest[];
+  readonly aps: RequestedAssetPartition[];
+  /** Node index of each request in `aps`: the dependency order a worker runs them in. */
+  readonly orders: number[];
+  /** `orders` ascending so far (the usual case: units come in topological order), so no sort. */
+  inOrder: boolean;
 }
 
 const NO_PARTNERS: readonly string[] = [];
+
+/** One frozen `[reason]` per reason: most requests have exactly one, and the list is read-only. */
+const SINGLE_REASONS = new Map<MaterializeReason, readonly MaterializeReason[]>(MATERIALIZE_REASON_ORDER.map((r) => [r, Object.freeze([r])]));
+
+/**
+ * The hits explaining a request of partition `index` as reason details. The usual request has
+ * one hit whose assets are sorted already: the hit is its own detail (no merge, no copy).
+ */
+function requestDetails(hits: readonly Hit[], index: number): readonly ReasonDetail<MaterializeReason>[] {
+  const items = detailsAt(hits, index);
+  if (items.length === 1 && isStrictlyAscending((items[0] as Hit).assets)) return items;
+  return mergeDetails<MaterializeReason>(items, MATERIALIZE_REASON_ORDER);
+}
+
+function reasonsOf(details: readonly ReasonDetail<MaterializeReason>[]): readonly MaterializeReason[] {
+  if (details.length === 1) return SINGLE_REASONS.get((details[0] as ReasonDetail<MaterializeReason>).reason) ?? [(details[0] as ReasonDetail<MaterializeReason>).reason];
+  return details.map((d) => d.reason);
+}
 
 export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutcome[][]): RunRequest[] {
   // Group by (code location, partitions definition, partition key); runs ordered by their first asset.
@@ -73,29 +90,28 @@ export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutc
   for (const unit of outcomes) {
     for (const m of unit) {
       if (m.requested.isEmpty()) continue;
+      const node = m.node;
       const others = unit.length > 1 ? unit.filter((o) => o !== m) : [];
       const partners = others.length > 0 ? others.map((o) => o.node.key) : NO_PARTNERS;
-      let byLocation = byGroup.get(m.node.codeLocation);
-      if (!byLocation) byGroup.set(m.node.codeLocation, (byLocation = new Map<string, Map<string | null, PendingRun>>()));
-      let byKey = byLocation.get(m.node.partitionsFingerprint);
-      if (!byKey) byLocation.set(m.node.partitionsFingerprint, (byKey = new Map<string | null, PendingRun>()));
-      for (const [first, last] of m.requested.ranges()) {
-        for (let i = first; i <= last; i++) {
-          const own = mergeDetails<MaterializeReason>(detailsAt(m.hits, i), MATERIALIZE_REASON_ORDER);
+      let byLocation = byGroup.get(node.codeLocation);
+      if (!byLocation) byGroup.set(node.codeLocation, (byLocation = new Map<string, Map<string | null, PendingRun>>()));
+      let byKey = byLocation.get(node.partitionsFingerprint);
+      if (!byKey) byLocation.set(node.partitionsFingerprint, (byKey = new Map<string | null, PendingRun>()));
+      for (const range of m.requested.ranges()) {
+        for (let i = range[0]; i <= range[1]; i++) {
+          const own = requestDetails(m.hits, i);
           const borrowed = own.length > 0 ? own : mergeDetails<MaterializeReason>(others.flatMap((o) => detailsAt(o.hits, i)), MATERIALIZE_REASON_ORDER);
-          const partition = partitionKey(m.node, i);
-          const p: PendingRequest = {
-            order: m.node.index,
-            ap: { asset: m.node.key, partition, reasons: borrowed.map((d) => d.reason), sentence: requestSentence(m.node.key, own, partners) },
-          };
+          const partition = partitionKey(node, i);
           let run = byKey.get(partition);
           if (!run) {
-            run = { first: p.order, key: partition, location: m.node.codeLocation, aps: [] };
+            run = { first: node.index, key: partition, location: node.codeLocation, aps: [], orders: [], inOrder: true };
             byKey.set(partition, run);
             runs.push(run);
           }
-          run.first = Math.min(run.first, p.order);
-          run.aps.push(p);
+          if (node.index < run.first) run.first = node.index;
+          if (run.orders.length > 0 && node.index < (run.orders[run.orders.length - 1] as number)) run.inOrder = false;
+          run.orders.push(node.index);
+          run.aps.push({ asset: node.key, partition, reasons: reasonsOf(borrowed), sentence: requestSentence(node.key, own, partners) });
         }
       }
     }
@@ -103,11 +119,13 @@ export function collectRequests(graph: AssetGraph, outcomes: readonly MemberOutc
   void graph;
   return runs
     .sort((a, b) => a.first - b.first || (a.key ?? '').localeCompare(b.key ?? '') || a.location.localeCompare(b.location))
-    .map((r) => ({
-      codeLocation: r.location,
-      partitionKey: r.key,
-      assetPartitions: r.aps.sort((a, b) => a.order - b.order).map((p) => p.ap),
-    }));
+    .map((r) => ({ codeLocation: r.location, partitionKey: r.key, assetPartitions: r.inOrder ? r.aps : inDependencyOrder(r) }));
+}
+
+/** The run's requests by node index (stable: a node's partitions keep their order). */
+function inDependencyOrder(r: PendingRun): RequestedAssetPartition[] {
+  const positions = r.aps.map((_, k) => k).sort((a, b) => (r.orders[a] as number) - (r.orders[b] as number));
+  return positions.map((k) => r.aps[k] as RequestedAssetPartition);
 }
 
 interface PartitionListing {

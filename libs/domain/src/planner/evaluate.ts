@@ -6,7 +6,7 @@
 import { IndexSet } from '../collections/index-set';
 import { alignCursor, decodeCursor, handledSet, type AssetCursor, type PlannerCursor } from '../cursor/cursor';
 import { checkAssetViolations } from '../freshness/violations';
-import type { AssetGraph, AssetNode, ParentEdge } from '../graph/asset-graph';
+import type { AssetGraph, AssetNode } from '../graph/asset-graph';
 import { partitionKey } from '../graph/partition-edges';
 import type { Instant } from '../partitions/types';
 import type { PlannerState } from '../state/planner-state';
@@ -32,10 +32,10 @@ const MINUTE_MS = 60_000;
  */
 const MAX_STALENESS_PARTITIONS_PER_TICK = 100;
 
-function minDefined(...values: (Instant | null | undefined)[]): Instant | null {
-  let out: Instant | null = null;
-  for (const v of values) if (v !== null && v !== undefined && (out === null || v < out)) out = v;
-  return out;
+/** The earlier of two optional instants (two arguments, not a rest array: called per asset per tick). */
+function earlier(a: Instant | null | undefined, b: Instant | null | undefined): Instant | null {
+  if (a === null || a === undefined) return b ?? null;
+  return b === null || b === undefined || a <= b ? a : b;
 }
 
 function rootNeedsMissingCheck(ctx: TickContext, node: AssetNode): boolean {
@@ -47,8 +47,13 @@ function rootNeedsMissingCheck(ctx: TickContext, node: AssetNode): boolean {
 function markDirty(ctx: TickContext, all: boolean): Uint8Array {
   const { graph, state } = ctx;
   const dirty = new Uint8Array(graph.nodes.length);
+  const { childStart, childIndex } = graph;
   for (const node of graph.nodes) {
-    if (state.historyAt(node.index).lastTouchedStorageId > ctx.since) ctx.touched[node.index] = 1;
+    if (state.historyAt(node.index).lastTouchedStorageId <= ctx.since) continue;
+    ctx.touched[node.index] = 1;
+    // Its own inputs and its children's moved: their staleness is looked at again.
+    ctx.inputsTouched[node.index] = 1;
+    for (let k = childStart[node.index] as number, end = childStart[node.index + 1] as number; k < end; k++) ctx.inputsTouched[childIndex[k] as number] = 1;
   }
   if (all) return dirty.fill(1);
   for (const node of graph.nodes) {
@@ -92,18 +97,31 @@ function retryWake(ctx: TickContext, node: AssetNode): Instant | null {
 function planningWake(ctx: TickContext, node: AssetNode, outcome: MemberOutcome | undefined): Instant | null {
   if (node.kind !== 'materializable') return null;
   const root = node.isRoot && node.automation.materializeOn.has('missing') ? nextPartitionAppears(node, ctx.now) : null;
-  return minDefined(outcome?.wakeAt, nextCronTick(node, ctx.now), root, retryWake(ctx, node));
+  return earlier(earlier(outcome?.wakeAt, nextCronTick(node, ctx.now)), earlier(root, retryWake(ctx, node)));
+}
+
+const NO_FLAGS = new Uint8Array(0);
+
+function hasMoreThanFingerprint(entry: AssetCursor): boolean {
+  for (const key in entry) if (key !== 'partitionsFingerprint') return true;
+  return false;
+}
+
+/** By node index: downstream of (or) an observable source observed since the last tick. */
+function descendantsOfTouchedSources(ctx: TickContext): Uint8Array {
+  const sources: number[] = [];
+  for (const n of ctx.graph.nodes) if (n.kind === 'observableSource' && ctx.touched[n.index]) sources.push(n.index);
+  if (sources.length === 0) return NO_FLAGS;
+  const flags = new Uint8Array(ctx.graph.nodes.length);
+  for (const i of ctx.graph.descendantsOf(sources)) flags[i] = 1;
+  return flags;
 }
 
 function stalenessScope(ctx: TickContext, node: AssetNode): IndexSet {
   const h = ctx.history(node);
   const materialized = h.materialized();
   if (materialized.isEmpty()) return IndexSet.EMPTY;
-  if (!node.partitions) {
-    let touched = ctx.touched[node.index] === 1;
-    for (let k = 0; k < node.parents.length && !touched; k++) touched = ctx.touched[(node.parents[k] as ParentEdge).parent] === 1;
-    return touched ? materialized : IndexSet.EMPTY;
-  }
+  if (!node.partitions) return ctx.inputsTouched[node.index] === 1 ? materialized : IndexSet.EMPTY;
   let scope = ctx.updatedSince(node.index);
   for (const e of node.parents) scope = scope.union(ctx.downstreamOfUpdates(e));
   return scope.intersect(materialized).takeNewest(MAX_STALENESS_PARTITIONS_PER_TICK).taken;
@@ -163,8 +181,7 @@ export function evaluate(
   }
 
   // Freshness violations, as of now (before this tick's requests run).
-  const touchedSources = graph.nodes.filter((n) => n.kind === 'observableSource' && state.historyAt(n.index).lastTouchedStorageId > ctx.since);
-  const sourceDescendants = new Set(graph.descendantsOf(touchedSources.map((n) => n.index)));
+  const sourceDescendants = descendantsOfTouchedSources(ctx);
   const violations: Violation[] = [];
   const violationChanges: ViolationChange[] = [];
   const assets: Record<string, AssetCursor> = {};
@@ -175,17 +192,17 @@ export function evaluate(
   for (const node of graph.nodes) {
     const prev = ctx.cursorAt(node.index);
     const outcome = byIndex[node.index];
-    const violationDue = node.freshness !== null && (prev?.violation !== undefined || (prev?.violationWakeAt !== undefined && prev.violationWakeAt <= now) || sourceDescendants.has(node.index));
+    const violationDue = node.freshness !== null && (prev?.violation !== undefined || (prev?.violationWakeAt !== undefined && prev.violationWakeAt <= now) || sourceDescendants[node.index] === 1);
     // Untouched this tick: the cursor entry carries over as it is.
     if (!dirty[node.index] && !outcome && !violationDue) {
       if (prev) {
         assets[node.key] = prev;
         entries[node.index] = prev;
-        nextWakeAt = minDefined(nextWakeAt, prev.wakeAt, prev.violationWakeAt);
+        nextWakeAt = earlier(nextWakeAt, earlier(prev.wakeAt, prev.violationWakeAt));
       }
       continue;
     }
-    let next: { -readonly [K in keyof AssetCursor]: AssetCursor[K] } = { partitionsFingerprint: node.partitionsFingerprint };
+    const next: { -readonly [K in keyof AssetCursor]: AssetCursor[K] } = { partitionsFingerprint: node.partitionsFingerprint };
 
     // Handled roots and owed work.
     if (outcome && node.isRoot && !(outcome.requested.isEmpty() && outcome.discarded.isEmpty())) {
@@ -232,12 +249,12 @@ export function evaluate(
     }
     if (stale && Object.keys(stale).length > 0) next.staleness = stale;
 
-    nextWakeAt = minDefined(nextWakeAt, next.wakeAt, next.violationWakeAt);
-    if (Object.keys(next).length > 1) {
+    nextWakeAt = earlier(nextWakeAt, earlier(next.wakeAt, next.violationWakeAt));
+    // Kept only when it says more than the fingerprint.
+    if (hasMoreThanFingerprint(next)) {
       assets[node.key] = next;
       entries[node.index] = next;
     }
-    next = { partitionsFingerprint: node.partitionsFingerprint };
   }
 
   const runs = collectRequests(graph, outcomes);

@@ -10,7 +10,10 @@ export interface ReasonDetail<R> {
 
 function list(keys: readonly string[]): string {
   if (keys.length <= 1) return keys[0] ?? '';
-  return `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]}`;
+  // "a, b and c", built in place (no copy of the list: a request names up to every parent).
+  let out = keys[0] as string;
+  for (let i = 1; i < keys.length - 1; i++) out += `, ${keys[i] as string}`;
+  return `${out} and ${keys[keys.length - 1] as string}`;
 }
 
 function be(keys: readonly string[], singular: string, plural: string): string {
@@ -40,10 +43,11 @@ export function materializePhrase(asset: string, d: ReasonDetail<MaterializeReas
 }
 
 export function requestSentence(asset: string, details: readonly ReasonDetail<MaterializeReason>[], unitWith: readonly string[] = []): string {
-  const phrases = details.map((d) => materializePhrase(asset, d));
-  if (phrases.length === 0 && unitWith.length > 0) return `${asset} is computed together with ${list(unitWith)}, which ${be(unitWith, 'needs', 'need')} a run`;
+  if (details.length === 0 && unitWith.length > 0) return `${asset} is computed together with ${list(unitWith)}, which ${be(unitWith, 'needs', 'need')} a run`;
   const suffix = unitWith.length > 0 ? ` (computed together with ${list(unitWith)})` : '';
-  return `requested ${asset}: ${phrases.join('; ')}${suffix}`;
+  // One reason (the usual request): no list of phrases to join.
+  const why = details.length === 1 ? materializePhrase(asset, details[0] as ReasonDetail<MaterializeReason>) : details.map((d) => materializePhrase(asset, d)).join('; ');
+  return `requested ${asset}: ${why}${suffix}`;
 }
 
 export function skipPhrase(asset: string, d: ReasonDetail<SkipReason>): string {

@@ -5,10 +5,10 @@ import { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
 import { backfillPending } from './backfill';
-import type { SkipHit } from './rule';
+import { NO_SKIPS, type SkipHit } from './rule';
 
-export const backfillInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
-  if (ctx.state.activeBackfills().length === 0) return [];
+export const backfillInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): readonly SkipHit[] => {
+  if (ctx.state.activeBackfills().length === 0) return NO_SKIPS;
   const hits: SkipHit[] = [];
   let covered = IndexSet.EMPTY;
   for (const b of ctx.state.activeBackfills()) {

@@ -5,7 +5,7 @@ import { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { BackfillState } from '../state/planner-state';
 import type { TickContext } from '../planner/context';
-import type { Hit } from './rule';
+import { NO_HITS, type Hit } from './rule';
 
 /** Targets of `backfill` on `node` neither materialized nor failed since it was requested. */
 export function backfillPending(ctx: TickContext, backfill: BackfillState, node: AssetNode): IndexSet {
@@ -17,8 +17,8 @@ export function backfillPending(ctx: TickContext, backfill: BackfillState, node:
   return targets.difference(done).difference(failed);
 }
 
-export function backfillHits(ctx: TickContext, node: AssetNode): Hit[] {
-  if (ctx.state.activeBackfills().length === 0) return [];
+export function backfillHits(ctx: TickContext, node: AssetNode): readonly Hit[] {
+  if (ctx.state.activeBackfills().length === 0) return NO_HITS;
   const hits: Hit[] = [];
   for (const b of ctx.state.activeBackfills()) {
     // Partitions already launched are the backfill's runs in flight, not new requests.

@@ -6,12 +6,12 @@ import { ticksBetween, tickAfter } from '../freshness/policy-clock';
 import type { AssetNode } from '../graph/asset-graph';
 import type { Instant } from '../partitions/types';
 import type { TickContext } from '../planner/context';
-import type { Hit } from './rule';
+import { NO_HITS, type Hit } from './rule';
 
-export function cronHits(ctx: TickContext, node: AssetNode): Hit[] {
+export function cronHits(ctx: TickContext, node: AssetNode): readonly Hit[] {
   const cron = node.automation.cron;
   const last = ctx.cursor.lastTickAt;
-  if (!cron || last === null) return [];
+  if (!cron || last === null) return NO_HITS;
   const ticks = ticksBetween(cron, last, ctx.now);
   const latest = ticks[ticks.length - 1];
   if (latest === undefined) return [];

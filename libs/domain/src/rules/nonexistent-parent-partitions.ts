@@ -4,13 +4,13 @@
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
-import { skipEach, type SkipHit } from './rule';
+import { NO_SKIPS, skipEach, type SkipHit } from './rule';
 
-export const nonexistentParentPartitions = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+export const nonexistentParentPartitions = (ctx: TickContext, node: AssetNode, candidates: IndexSet): readonly SkipHit[] => {
   // Only edges with both sides partitioned have a mapping.
-  if (!node.partitions) return [];
+  if (!node.partitions) return NO_SKIPS;
   const edges = node.parents.filter((e) => e.mapping !== null);
-  if (edges.length === 0) return [];
+  if (edges.length === 0) return NO_SKIPS;
   return skipEach(candidates, 'nonexistentParentPartitions', (i) => {
     const parents = edges.filter((e) => ctx.upstream(e, i).nonexistent.length > 0).map((e) => e.parentKey);
     return parents.length > 0 ? parents : null;

@@ -4,11 +4,11 @@
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
-import { skipEach, type SkipHit } from './rule';
+import { NO_SKIPS, skipEach, type SkipHit } from './rule';
 
-export const notAllParentsUpdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] =>
+export const notAllParentsUpdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): readonly SkipHit[] =>
   node.parents.length === 0
-    ? []
+    ? NO_SKIPS
     : skipEach(candidates, 'notAllParentsUpdated', (i) => {
     const mine = ctx.history(node).materializations.get(i);
     if (!mine) return null;

@@ -4,14 +4,14 @@
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
-import { skipEach, type SkipHit } from './rule';
+import { NO_SKIPS, skipEach, type SkipHit } from './rule';
 
-export const parentInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+export const parentInProgress = (ctx: TickContext, node: AssetNode, candidates: IndexSet): readonly SkipHit[] => {
   // Nothing in flight anywhere: the common case after runs settle.
-  if (ctx.state.activeRuns().length === 0) return [];
+  if (ctx.state.activeRuns().length === 0) return NO_SKIPS;
   const edges = node.selfEdge ? [...node.parents, node.selfEdge] : node.parents;
   const busy = edges.filter((e) => ctx.history(ctx.graph.node(e.parent)).hasInFlight());
-  if (busy.length === 0) return [];
+  if (busy.length === 0) return NO_SKIPS;
   return skipEach(candidates, 'parentInProgress', (i) => {
     const waiting: string[] = [];
     for (const edge of busy) {

@@ -4,11 +4,11 @@
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
-import { skipEach, type SkipHit } from './rule';
+import { NO_SKIPS, skipEach, type SkipHit } from './rule';
 
-export const parentMissing = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] => {
+export const parentMissing = (ctx: TickContext, node: AssetNode, candidates: IndexSet): readonly SkipHit[] => {
   const edges = node.selfEdge ? [...node.parents, node.selfEdge] : node.parents;
-  if (edges.length === 0) return [];
+  if (edges.length === 0) return NO_SKIPS;
   return skipEach(candidates, 'parentMissing', (i) => {
     let missing: string[] | null = null;
     for (const edge of edges) {

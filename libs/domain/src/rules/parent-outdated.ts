@@ -5,7 +5,7 @@
 import type { IndexSet } from '../collections/index-set';
 import type { AssetNode, ParentEdge } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
-import { skipEach, sortedUnique, type SkipHit } from './rule';
+import { NO_SKIPS, skipEach, sortedUnique, type SkipHit } from './rule';
 
 /** Partitioned recursion stops beyond this many mapped partitions (reference §4.5). */
 const MAX_RECURSION_PARTITIONS = 100;
@@ -67,9 +67,9 @@ function computeOutdatedAncestors(ctx: TickContext, node: AssetNode, index: numb
   return result ? sortedUnique(result) : NONE;
 }
 
-export const parentOutdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): SkipHit[] =>
+export const parentOutdated = (ctx: TickContext, node: AssetNode, candidates: IndexSet): readonly SkipHit[] =>
   node.parents.length === 0
-    ? []
+    ? NO_SKIPS
     : skipEach(candidates, 'parentOutdated', (i) => {
     let found: Set<string> | null = null;
     for (const edge of node.parents) {

@@ -5,9 +5,9 @@
 import { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
-import { sortedUnique, type Hit } from './rule';
+import { NO_HITS, sortedUnique, type Hit } from './rule';
 
-export const parentUpdated = (ctx: TickContext, node: AssetNode): Hit[] => {
+export const parentUpdated = (ctx: TickContext, node: AssetNode): readonly Hit[] => {
   let updated = IndexSet.EMPTY;
   const updatedBy: string[] = [];
   let fromSources = IndexSet.EMPTY;
@@ -21,6 +21,7 @@ export const parentUpdated = (ctx: TickContext, node: AssetNode): Hit[] => {
       updatedBy.push(t.edge.parentKey);
     }
   }
+  if (updated.isEmpty() && fromSources.isEmpty()) return NO_HITS;
   const hits: Hit[] = [];
   if (!updated.isEmpty()) hits.push({ partitions: updated, reason: 'parentUpdated', assets: sortedUnique(updatedBy) });
   if (!fromSources.isEmpty()) hits.push({ partitions: fromSources, reason: 'newSourceData', assets: sortedUnique(sources) });

@@ -6,17 +6,17 @@ import type { IndexSet } from '../collections/index-set';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
 import type { MaterializeReason } from '../planner/types';
-import { skipEach, type Hit, type SkipHit } from './rule';
+import { NO_SKIPS, skipEach, type Hit, type SkipHit } from './rule';
 
 const MINUTE_MS = 60_000;
 /** Reasons that are themselves a new trigger after a failure. */
 const FRESH_TRIGGERS: ReadonlySet<MaterializeReason> = new Set(['freshness', 'downstreamFreshness', 'cron', 'backfill']);
 
-export const recentFailure = (ctx: TickContext, node: AssetNode, candidates: IndexSet, hits: readonly Hit[]): SkipHit[] => {
+export const recentFailure = (ctx: TickContext, node: AssetNode, candidates: IndexSet, hits: readonly Hit[]): readonly SkipHit[] => {
   const h = ctx.history(node);
-  if (!node.partitions && h.attempts.get(0)?.status !== 'failed') return [];
+  if (!node.partitions && h.attempts.get(0)?.status !== 'failed') return NO_SKIPS;
   const failedSet = h.attempts.filter(candidates, (a) => a.status === 'failed');
-  if (failedSet.isEmpty()) return [];
+  if (failedSet.isEmpty()) return NO_SKIPS;
   const retry = node.automation.retryAfterFailureMinutes;
   return skipEach(failedSet, 'recentFailure', (i) => {
     if (hits.some((hit) => FRESH_TRIGGERS.has(hit.reason) && hit.partitions.has(i))) return null;

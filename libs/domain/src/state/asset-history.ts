@@ -131,15 +131,15 @@ export class AssetHistory {
 
   /** Any partition in flight? (cheap for unpartitioned assets) */
   hasInFlight(): boolean {
-    if (this.isUnpartitioned) return this.attempts.get(0)?.status === 'inFlight';
     return !this.inFlight().isEmpty();
   }
 
   inFlight(): IndexSet {
-    if (this.isUnpartitioned) return this.attempts.get(UNPARTITIONED)?.status === 'inFlight' ? SINGLE_INDEX : IndexSet.EMPTY;
+    // Cached for unpartitioned assets too: every evaluated asset asks, and the range map lookup
+    // behind it reads several objects scattered over a large heap.
     if (!this.inFlightCache) {
-      const all = this.attempts.keys();
-      this.inFlightCache = this.attempts.filter(all, (a) => a.status === 'inFlight');
+      if (this.isUnpartitioned) this.inFlightCache = this.attempts.get(UNPARTITIONED)?.status === 'inFlight' ? SINGLE_INDEX : IndexSet.EMPTY;
+      else this.inFlightCache = this.attempts.filter(this.attempts.keys(), (a) => a.status === 'inFlight');
     }
     return this.inFlightCache;
   }

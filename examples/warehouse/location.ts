@@ -180,9 +180,11 @@ export function createWarehouseLocation(options: WarehouseLocationOptions): Code
     key: 'events',
     deps: ['app_events'],
     partitions: { kind: 'hourly', start: '2024-01-01-00:00' },
-    // Eager, but only over the last two days (older hours are a backfill's job), up to 48 hours a
-    // tick, so a fresh `freshet dev` fills yesterday and today at once and the daily summary can run.
-    automation: { policy: 'eager', maxMaterializationsPerMinute: 48, partitionScopeMinutes: 2 * 24 * 60 },
+    // Eager, but only over the last three days (older hours are a backfill's job), up to 96 hours
+    // a tick, so a fresh `freshet dev` fills the whole scope at once (73 hours) and the daily summary
+    // of the two days in its own scope can run. Three days: the day before yesterday's summary reads
+    // hours up to 70 hours old.
+    automation: { policy: 'eager', maxMaterializationsPerMinute: 96, partitionScopeMinutes: 3 * 24 * 60 },
     group: 'events',
     description: 'Product events, one partition per hour, copied from the app once the hour is over',
     sql: [
@@ -207,7 +209,8 @@ export function createWarehouseLocation(options: WarehouseLocationOptions): Code
     partitions: { kind: 'daily', start: '2024-01-01' },
     // Runs once all 24 hours of a day are in. (A per-partition freshness policy would also flag
     // every old day no one backfilled, so the example leaves it out; see README.)
-    automation: { policy: 'eager', partitionScopeMinutes: 2 * 24 * 60 },
+    // Yesterday and the day before (within the hours `events` keeps up to date), both in one tick.
+    automation: { policy: 'eager', maxMaterializationsPerMinute: 2, partitionScopeMinutes: 24 * 60 },
     group: 'events',
     description: 'Events and distinct users per kind, one partition per day',
     sql: [

@@ -1,7 +1,7 @@
 // The live table `freshet dev` prints: one row per asset with its status, data time, lag, next
 // freshness deadline, and the planner's last decision about it and why. Built from the planner's
 // latest tick (its graph and state), so it shows exactly what the planner sees.
-import { currentDataTime, nextViolationAt, stalenessOf, type AssetNode } from '@freshet/domain';
+import { IndexSet, currentDataTime, nextViolationAt, partitionsInScope, stalenessOf, type AssetNode } from '@freshet/domain';
 import type { TickReport } from '@freshet/runtime';
 
 export interface AssetRow {
@@ -67,9 +67,14 @@ function statusOf(report: TickReport, node: AssetNode, now: number): string {
   }
   const running = h !== undefined && !h.inFlight().isEmpty();
   if (node.partitions) {
-    const done = h?.materialized().size ?? 0;
+    const materialized = h?.materialized() ?? IndexSet.EMPTY;
     const total = node.partitions.countAt(now);
-    return `${running ? 'running, ' : ''}${done}/${total} partitions`;
+    const existing = total > 0 ? IndexSet.range(0, total - 1) : IndexSet.EMPTY;
+    const scope = partitionsInScope(node, existing, existing);
+    const prefix = running ? 'running, ' : '';
+    // A scoped policy pursues recent partitions only: progress is counted over those, the rest shown as context.
+    if (scope.size < total) return `${prefix}${materialized.intersect(scope).size}/${scope.size} recent (of ${total})`;
+    return `${prefix}${materialized.size}/${total} partitions`;
   }
   if (running) return 'running';
   const status = stalenessOf(report.graph, report.state, node, report.state.partitionIndex(node, null), now);

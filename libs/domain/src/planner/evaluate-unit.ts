@@ -20,6 +20,7 @@ import { parentInProgress } from '../rules/parent-in-progress';
 import { parentMissing } from '../rules/parent-missing';
 import { parentOutdated } from '../rules/parent-outdated';
 import { parentUpdated } from '../rules/parent-updated';
+import { partitionsInScope } from '../rules/partition-scope';
 import { recentFailure } from '../rules/recent-failure';
 import { skipEach, type Hit, type MaterializeRule, type SkipHit, type SkipRule } from '../rules/rule';
 import type { Instant } from '../partitions/types';
@@ -119,8 +120,25 @@ function materializeHits(ctx: TickContext, node: AssetNode): { hits: Hit[]; wake
     if (on.has('cron')) pushAll(hits, cronHits(ctx, node));
     pushAll(hits, owedHits(ctx, node));
   }
-  pushAll(hits, backfillHits(ctx, node));
-  return { hits, wakeAt };
+  const scoped = inPolicyScope(ctx, node, hits);
+  pushAll(scoped, backfillHits(ctx, node));
+  return { hits: scoped, wakeAt };
+}
+
+/**
+ * Automation reconciles only the partitions inside the policy's `partitionScopeMinutes` (Dagster's
+ * time-window partition scope): an old partition a parent update touches is a backfill's job, not
+ * a candidate that would wait forever on parents nobody materializes. Backfill hits are added after.
+ */
+function inPolicyScope(ctx: TickContext, node: AssetNode, hits: Hit[]): Hit[] {
+  if (node.automation.partitionScopeMinutes === null || !node.isTimePartitioned || hits.length === 0) return hits;
+  const existing = ctx.existing(node);
+  const out: Hit[] = [];
+  for (const h of hits) {
+    const partitions = partitionsInScope(node, existing, h.partitions);
+    if (!partitions.isEmpty()) out.push(partitions === h.partitions ? h : { ...h, partitions });
+  }
+  return out;
 }
 
 function union(sets: Iterable<IndexSet>): IndexSet {

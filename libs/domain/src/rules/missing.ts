@@ -5,29 +5,14 @@ import { IndexSet } from '../collections/index-set';
 import { handledSet } from '../cursor/cursor';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
+import { partitionsInScope } from './partition-scope';
 import { sortedUnique, type Hit } from './rule';
-
-const MINUTE_MS = 60_000;
-
-/** Time partitions inside the policy's scope: starting within `scope` minutes before the last one starts. */
-function inScope(ctx: TickContext, node: AssetNode, set: IndexSet): IndexSet {
-  const minutes = node.automation.partitionScopeMinutes;
-  const last = set.last();
-  if (minutes === null || !node.partitions || !node.isTimePartitioned || last === null) return set;
-  const lastStart = node.partitions.windowAt(ctx.existing(node).last() ?? last)?.start;
-  if (lastStart === undefined) return set;
-  const threshold = lastStart - minutes * MINUTE_MS;
-  const containing = node.partitions.indexForInstant(threshold);
-  if (containing === null) return set;
-  const from = (node.partitions.windowAt(containing)?.start ?? threshold) < threshold ? containing + 1 : containing;
-  return set.intersect(IndexSet.range(from, Number.MAX_SAFE_INTEGER));
-}
 
 export const missing = (ctx: TickContext, node: AssetNode): Hit[] => {
   const materialized = ctx.history(node).materialized();
   if (node.isRoot) {
     const unhandled = ctx.existing(node).difference(materialized).difference(handledSet(ctx.assetCursor(node.key)));
-    const scoped = inScope(ctx, node, unhandled);
+    const scoped = partitionsInScope(node, ctx.existing(node), unhandled);
     return scoped.isEmpty() ? [] : [{ partitions: scoped, reason: 'missing', assets: [] }];
   }
   // Only never-materialized partitions can be missing.

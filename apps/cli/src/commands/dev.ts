@@ -114,7 +114,7 @@ async function unsettledReason(runtime: DevRuntime): Promise<string> {
   const active = report.state.activeRuns();
   if (active.length > 0 || runtime.worker.inFlight > 0) return `${Math.max(active.length, runtime.worker.inFlight)} run(s) in flight`;
   if ((await runtime.eventLog.pendingOutboxCount()) > 0) return 'events wait in the outbox';
-  if ((await runtime.eventLog.latestStorageId()) > report.result.cursor.lastStorageId) return 'the planner has not seen the latest records';
+  if ((await runtime.eventLog.latestStorageId()) > report.readUpTo) return 'the planner has not read the latest records';
   return '';
 }
 

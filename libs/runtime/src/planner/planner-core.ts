@@ -62,6 +62,12 @@ export interface TickReport {
   readonly state: PlannerState;
   /** How long the tick took (evaluation and its writes), ms. */
   readonly durationMs: number;
+  /**
+   * Every event-log record up to this storage id had been read when the report was made. (The
+   * cursor's lastStorageId counts only records the domain state takes: unchanged definitions and
+   * the planner's own tick records never move it.)
+   */
+  readonly readUpTo: number;
 }
 
 const READ_PAGE = 5000;
@@ -443,7 +449,7 @@ export class PlannerCore {
       this.tickWanted = true;
     }
     this.scheduleWake(result.nextWakeAt, now);
-    const report: TickReport = { at: now, result, runIds: writes.runIds, graph, state, durationMs: performance.now() - started };
+    const report: TickReport = { at: now, result, runIds: writes.runIds, graph, state, durationMs: performance.now() - started, readUpTo: this.appliedUpTo };
     this.lastTick = report;
     for (const listener of this.tickListeners) listener(report);
   }

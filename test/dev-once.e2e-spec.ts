@@ -51,8 +51,21 @@ describe('freshet dev --once on the example warehouse', () => {
     for (const asset of ['raw_orders', 'stg_orders', 'stg_users', 'orders_enriched', 'daily_revenue', 'churn_model']) {
       expect(`${asset}: ${status.get(asset) ?? '(no row)'}`).toBe(`${asset}: fresh`);
     }
-    // Partitioned assets: nothing running, every partition in the planner's scope built.
-    expect(status.get('events')).toMatch(/^\d+\/\d+ partitions$/);
-    expect(status.get('events_daily_summary')).toMatch(/^\d+\/\d+ partitions$/);
+    // Partitioned assets: nothing running, every partition in the policy's scope built.
+    expect(status.get('events')).toMatch(/^(\d+)\/\1 recent \(of \d+\)$/);
+    expect(status.get('events_daily_summary')).toMatch(/^(\d+)\/\1 recent \(of \d+\)$/);
+  });
+
+  it('settles again when restarted on the same state (.freshet/)', async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'freshet.js'), 'dev', path.join(ROOT, 'examples', 'warehouse'), '--once', '--timeout', '60'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, FRESHET_FROM_SOURCE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    dev = new ServiceProcess('dev', child);
+    const code = await dev.exited;
+    const output = dev.text();
+    expect({ code, tail: code === 0 ? '' : output.slice(-4000) }).toEqual({ code: 0, tail: '' });
+    expect(output).toContain('settled: no run in flight, nothing requested in the last tick');
   });
 });

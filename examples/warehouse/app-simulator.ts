@@ -107,3 +107,31 @@ export async function dropOrderFile(incomingDir: string, state: SimulatorState, 
   await rename(temporary, path.join(incomingDir, name));
   return name;
 }
+
+export interface AppTick {
+  /** The order file dropped. */
+  readonly file: string;
+  readonly orders: number;
+  /** New users (one existing user is updated too); 0 without a warehouse. */
+  readonly users: number;
+  readonly events: number;
+}
+
+/**
+ * One step of the app's normal activity: a few new users (and one updated), some product events,
+ * then one order file. Users first, so the new orders can belong to them. Without a warehouse
+ * (the embedded one is another process's) only the file is written.
+ */
+export async function simulateAppTick(warehouse: SqlExecutor | null, incomingDir: string, state: SimulatorState, now: number): Promise<AppTick> {
+  let users = 0;
+  let events = 0;
+  if (warehouse) {
+    users = 1 + Math.floor(state.random() * 3);
+    await writeAppUsers(warehouse, state, now, users);
+    events = 10 + Math.floor(state.random() * 40);
+    await writeAppEvents(warehouse, state, now, events);
+  }
+  const orders = 5 + Math.floor(state.random() * 20);
+  const file = await dropOrderFile(incomingDir, state, now, orders);
+  return { file, orders, users, events };
+}

@@ -249,4 +249,14 @@ export function createWarehouseLocation(options: WarehouseLocationOptions): Code
   });
 }
 
-export default createWarehouseLocation({ dataDir: path.join(__dirname, 'data') });
+/** Names the folder holding `incoming/` when order files should land elsewhere (the soak uses a temp dir). */
+export const WAREHOUSE_DATA_DIR_VARIABLE = 'WAREHOUSE_DATA_DIR';
+
+/** `data/` next to this file unless WAREHOUSE_DATA_DIR names another folder. */
+export function warehouseDataDir(env: Readonly<Record<string, string | undefined>>): string {
+  const given = env[WAREHOUSE_DATA_DIR_VARIABLE]?.trim();
+  return given === undefined || given === '' ? path.join(__dirname, 'data') : path.resolve(given);
+}
+
+// The module is the edge of the example: it reads its own environment once, when loaded.
+export default createWarehouseLocation({ dataDir: warehouseDataDir(process.env) });

@@ -6,10 +6,12 @@
 // Order files always flow (they are just files). The app's tables live in the warehouse: with
 // FRESHET_WAREHOUSE_URL=postgres://… both this script and `freshet dev` use that Postgres. The
 // embedded PGlite warehouse belongs to one process at a time, so without a URL this script writes
-// files only unless you pass --seed (for a warehouse no one has open yet).
+// files only unless you pass --seed (for a warehouse no one has open yet). Files land in
+// data/incoming/, or under WAREHOUSE_DATA_DIR when set (as for the code location).
 import * as path from 'node:path';
 import { openPglite, openPostgres, warehouseTarget, type SqlResource } from '@freshet/sdk';
-import { createSimulator, dropOrderFile, writeAppEvents, writeAppUsers } from './app-simulator';
+import { createSimulator, simulateAppTick, writeAppUsers } from './app-simulator';
+import { warehouseDataDir } from './location';
 
 /** Users an empty app starts with. */
 const SEED_USERS = 25;
@@ -49,7 +51,7 @@ async function openWarehouse(options: Options): Promise<SqlResource | null> {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const incoming = path.join(__dirname, 'data', 'incoming');
+  const incoming = path.join(warehouseDataDir(process.env), 'incoming');
   const warehouse = await openWarehouse(options);
   const state = createSimulator(Date.now() % 100_000, 0);
   if (warehouse) {
@@ -59,12 +61,7 @@ async function main(): Promise<void> {
   if (warehouse && state.userCount === 0) await writeAppUsers(warehouse, state, Date.now(), SEED_USERS);
   const tick = async (): Promise<void> => {
     const now = Date.now();
-    // Users first, so the new orders can belong to them.
-    if (warehouse) {
-      await writeAppUsers(warehouse, state, now, 1 + Math.floor(state.random() * 3));
-      await writeAppEvents(warehouse, state, now, 10 + Math.floor(state.random() * 40));
-    }
-    const file = await dropOrderFile(incoming, state, now, 5 + Math.floor(state.random() * 20));
+    const { file } = await simulateAppTick(warehouse, incoming, state, now);
     console.log(`${new Date(now).toISOString()} dropped ${file}${warehouse ? `; app has ${state.userCount} users; events appended` : ''}`);
   };
   await tick();

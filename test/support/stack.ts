@@ -64,6 +64,8 @@ export class ServiceProcess {
 export interface StackOptions {
   /** Extra environment for every process (fixture switches). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The code location module observer and workers load (default: the e2e fixture chain). */
+  readonly codeLocation?: string;
 }
 
 export class E2eStack {
@@ -107,7 +109,7 @@ export class E2eStack {
       FRESHET_REDIS_URL: redisUrl(),
       FRESHET_TOPIC_PREFIX: this.topicPrefix,
       FRESHET_KEY_PREFIX: this.keyPrefix,
-      FRESHET_CODE_LOCATION: FIXTURE_LOCATION,
+      FRESHET_CODE_LOCATION: this.options.codeLocation ?? FIXTURE_LOCATION,
       // Short timings: a dead member is noticed in seconds, fetches return quickly.
       FRESHET_KAFKA_SESSION_TIMEOUT_MS: '6000',
       FRESHET_KAFKA_HEARTBEAT_INTERVAL_MS: '500',

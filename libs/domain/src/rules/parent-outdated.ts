@@ -10,12 +10,9 @@ import { NO_SKIPS, skipEach, sortedUnique, type SkipHit } from './rule';
 /** Partitioned recursion stops beyond this many mapped partitions (reference §4.5). */
 const MAX_RECURSION_PARTITIONS = 100;
 
-function parentIsNewer(ctx: TickContext, edge: ParentEdge, index: number): boolean {
+function parentIsNewer(ctx: TickContext, child: AssetNode, edge: ParentEdge, index: number): boolean {
   // An unpartitioned parent only concerns the latest partition of a time-partitioned child.
-  if (!edge.parentPartitioned) {
-    const child = ctx.graph.node(edge.child);
-    if (child.isTimePartitioned && ctx.existing(child).last() !== index) return false;
-  }
+  if (!edge.parentPartitioned && child.isTimePartitioned && ctx.existing(child).last() !== index) return false;
   return ctx.parentHasNewDataIgnoringRuns(edge, index);
 }
 
@@ -23,14 +20,15 @@ const NONE: readonly string[] = [];
 
 /** Outdated ancestors of each mapped parent partition, added to `into` (allocated on first need). */
 function collectFromParent(ctx: TickContext, edge: ParentEdge, index: number, into: Set<string> | null): Set<string> | null {
-  const parent = ctx.graph.node(edge.parent);
-  if (!parent.partitions) {
-    const found = ctx.outdatedMemoOf(edge.parent, 0) ?? outdatedAncestors(ctx, parent, 0);
+  if (!edge.parentPartitioned) {
+    // Memo first: most parents were walked already this tick (no node lookup then).
+    const found = ctx.outdatedMemoOf(edge.parent, 0) ?? outdatedAncestors(ctx, ctx.graph.node(edge.parent), 0);
     if (found.length === 0) return into;
     const out = into ?? new Set<string>();
     for (const k of found) out.add(k);
     return out;
   }
+  const parent = ctx.graph.node(edge.parent);
   const mapped = ctx.upstream(edge, index).partitions;
   if (mapped.size > MAX_RECURSION_PARTITIONS) return into;
   let out = into;
@@ -57,7 +55,7 @@ function computeOutdatedAncestors(ctx: TickContext, node: AssetNode, index: numb
   // nearest outdated asset is the one worth naming). This keeps the walk over partitioned
   // graphs from visiting every ancestor partition.
   for (const edge of node.parents) {
-    if (edge.parentKind !== 'source' && parentIsNewer(ctx, edge, index)) return [node.key];
+    if (edge.parentKind !== 'source' && parentIsNewer(ctx, node, edge, index)) return [node.key];
   }
   let result: Set<string> | null = null;
   for (const edge of node.parents) {

@@ -146,7 +146,9 @@ export class AssetHistory {
 
   setAttempt(first: number, last: number, entry: AttemptEntry): void {
     this.attempts.set(first, last, entry);
-    this.inFlightCache = null;
+    // An unpartitioned asset's one attempt decides its in-flight set: known now, not on the
+    // next tick's first question (records are applied between ticks).
+    this.inFlightCache = this.isUnpartitioned && first === UNPARTITIONED ? (entry.status === 'inFlight' ? SINGLE_INDEX : IndexSet.EMPTY) : null;
   }
 
   invalidate(): void {

@@ -37,7 +37,8 @@ export function dataVersionFor(graph: AssetGraph, assetKey: string, runId: strin
 /** What child partition `childIndex` would consume from `edge`'s parent right now. */
 export function currentInput(graph: AssetGraph, state: PlannerState, edge: ParentEdge, childIndex: number, now: Instant): InputPointer {
   const parent = graph.node(edge.parent);
-  const h = state.history(parent.key);
+  // By index when the state is bound to this graph (the planner's case: no key lookup per edge).
+  const h = state.graph === graph ? state.historyAt(edge.parent) : state.history(parent.key);
   if (!h) return { storageId: null, dataVersion: null };
   if (parent.kind === 'observableSource') {
     const obs = parent.partitions ? h.lastUpdate : h.observations.get(UNPARTITIONED);

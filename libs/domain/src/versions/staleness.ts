@@ -3,6 +3,7 @@
 
 import type { AssetGraph, AssetNode } from '../graph/asset-graph';
 import type { Instant } from '../partitions/types';
+import type { MaterializationEntry } from '../state/asset-history';
 import type { PlannerState } from '../state/planner-state';
 import { currentInput } from './data-version';
 
@@ -29,10 +30,9 @@ export function stalenessOf(graph: AssetGraph, state: PlannerState, node: AssetN
   if (!entry) return { status: 'missing' };
   const causes: StaleCauseDetail[] = [];
   if (node.codeVersion !== null && entry.codeVersion !== node.codeVersion) causes.push({ cause: 'codeVersionChanged' });
-  const edges = node.selfEdge ? [...node.parents] : node.parents;
-  const current = new Set(edges.map((e) => e.parentKey));
-  for (const dep of Object.keys(entry.inputs).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
-    if (!current.has(dep) && dep !== node.key) causes.push({ cause: 'dependencyRemoved', dependency: dep });
+  const edges = node.parents;
+  const removed = removedDependencies(node, entry.inputs);
+  for (const dep of removed) causes.push({ cause: 'dependencyRemoved', dependency: dep });
   for (const edge of edges) {
     const consumed = entry.inputs[edge.parentKey];
     if (!consumed) {
@@ -46,6 +46,22 @@ export function stalenessOf(graph: AssetGraph, state: PlannerState, node: AssetN
     causes.push({ cause: isVersioned(parent) ? 'newParentDataVersion' : 'newParentMaterialization', dependency: edge.parentKey });
   }
   return causes.length === 0 ? { status: 'fresh' } : { status: 'stale', causes };
+}
+
+const NONE_REMOVED: readonly string[] = [];
+
+/** Inputs the materialization read that are no longer parents (nor the asset itself), sorted. */
+function removedDependencies(node: AssetNode, inputs: MaterializationEntry['inputs']): readonly string[] {
+  // Usually the inputs are exactly the parents (plus itself, for a self-dependency): count first.
+  let parentsRead = 0;
+  for (const edge of node.parents) if (Object.prototype.hasOwnProperty.call(inputs, edge.parentKey)) parentsRead++;
+  let read = 0;
+  for (const dep in inputs) if (dep !== node.key) read++;
+  if (read === parentsRead) return NONE_REMOVED;
+  const current = new Set(node.parents.map((e) => e.parentKey));
+  return Object.keys(inputs)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .filter((dep) => !current.has(dep) && dep !== node.key);
 }
 
 /** A compact, comparable form of a status ("stale:codeVersionChanged,newParentDataVersion@a"). */

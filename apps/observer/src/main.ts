@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const metrics = new FreshetMetrics('observer');
   const consumed = instrumentBus(adapters.bus, metrics);
   const ops = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  ops.health.add(adapters.consumersCheck); // unready while a subscription is not consuming (crashed, rejoining)
   const consumerLag = consumerLagProbe(ops, config.topicPrefix, OBSERVER_GROUP, [TOPICS.sourceChanges.name], () => consumed.pending());
   metrics.collectWith(async () => {
     const active = await adapters.eventLog.runsByStatus(['requested', 'started']);

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const metrics = new FreshetMetrics('planner');
   const consumed = instrumentBus(adapters.bus, metrics);
   const ops = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  ops.health.add(adapters.consumersCheck); // unready while a subscription is not consuming (crashed, rejoining)
   const consumerLag = consumerLagProbe(ops, config.topicPrefix, PLANNER_GROUP, [TOPICS.definitions.name, TOPICS.observations.name, TOPICS.runEvents.name], () => consumed.pending());
   const app = await NestFactory.createMicroservice(
     PlannerModule.forRoot({ ...adapters, adapters, logger, tickMs: config.plannerTickMs }),

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const metrics = new FreshetMetrics('worker');
   const consumed = instrumentBus(adapters.bus, metrics);
   const ops = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
+  ops.health.add(adapters.consumersCheck); // unready while a subscription is not consuming (crashed, rejoining)
   const consumerLag = consumerLagProbe(ops, config.topicPrefix, workerGroup(location.name), [TOPICS.materializationRequests.name], () => consumed.pending());
   metrics.collectWith(async () => {
     const active = await adapters.eventLog.runsByStatus(['requested', 'started']);

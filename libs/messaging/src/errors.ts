@@ -31,7 +31,7 @@ export function isNonRetriable(error: unknown): boolean {
 // the message is fine, the dependency is down. Node socket codes, Postgres SQLSTATEs of a server
 // shutting down or not accepting connections (class 08, 57P01-57P03), and the messages pg and
 // ioredis throw for a connection that went away.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+const UNAVAILABLE_CODES = new Set(['BUS_UNAVAILABLE', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
 const UNAVAILABLE_MESSAGES = [/connection terminated/i, /connection (is )?closed/i, /terminating connection/i, /the database system is (starting up|shutting down)/i, /timeout exceeded when trying to connect/i, /connect ECONNREFUSED/i, /Stream isn't writeable/i, /Driver not Connected/i];
 
 /**
@@ -46,6 +46,19 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
   if (typeof fields.code === 'string' && (UNAVAILABLE_CODES.has(fields.code) || fields.code.startsWith('08'))) return true;
   if (typeof fields.message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(fields.message as string))) return true;
   return isUnavailable(fields.driverError, depth + 1) || isUnavailable(fields.cause, depth + 1);
+}
+
+/**
+ * The broker did not take a publish within the bus's bounded retries (it is down or unreachable).
+ * Unavailable, not bad: a handler that fails with it is retried until the broker is back, and the
+ * outbox relay keeps the row for its next pass.
+ */
+export class BusUnavailableError extends Error {
+  override readonly name = 'BusUnavailableError';
+  readonly code = 'BUS_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 /** One line describing any thrown value, for logs and dead letters. */

@@ -48,6 +48,18 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** Whether a subscription is consuming now; services report unready while one is not. */
+export interface SubscriptionHealth {
+  readonly group: string;
+  readonly topics: readonly string[];
+  /** Joined its group and fetching; false while joining, after a crash and while resubscribing. */
+  readonly consuming: boolean;
+  /** Epoch ms of the last change of `consuming`. */
+  readonly since: number;
+  /** Why it is not consuming (the crash, the failed resubscribe). */
+  readonly reason?: string;
+}
+
 export interface EventBus {
   publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
@@ -55,6 +67,8 @@ export interface EventBus {
   ensureTopics(topics: readonly TopicConfig[]): Promise<void>;
   /** Closes every subscription, then the producer. */
   close(): Promise<void>;
+  /** One entry per open subscription. Optional: a bus without it is taken as always consuming. */
+  subscriptionHealth?(): readonly SubscriptionHealth[];
 }
 
 /** DI token for the bus (NestJS modules bind it to an adapter). */

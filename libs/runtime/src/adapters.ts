@@ -5,6 +5,7 @@ import type { KafkaConfig } from '@freshet/config';
 import type { EventBus } from '@freshet/messaging';
 import { createPostgresEventLog, type EventLog } from '@freshet/storage';
 import type { Redis } from 'ioredis';
+import { consumersCheck, type ConsumersCheck } from './bus/consumers-check';
 import { createServiceBus } from './bus/service-bus';
 import type { ServiceLogger } from './logger';
 import { RedisPartitionLocks, type PartitionLocks } from './worker/partition-locks';
@@ -25,6 +26,8 @@ export interface ServiceAdapters {
   readonly cache: GraphCache;
   readonly lease: LeaderLease;
   readonly locks: PartitionLocks;
+  /** Readiness of the bus's subscriptions (add it to the service's health checks). */
+  readonly consumersCheck: ConsumersCheck;
   /** Closes the bus, then the event log and Redis. */
   close(): Promise<void>;
 }
@@ -39,12 +42,8 @@ export async function createServiceAdapters(
     service: config.app,
     logger: options.logger,
     ...(options.partitionsConsumedConcurrently !== undefined ? { partitionsConsumedConcurrently: options.partitionsConsumedConcurrently } : {}),
-    onCrash: (error, info) => {
-      if (info.restart) return;
-      // kafkajs gave up on this consumer: exit so a supervisor restarts the process.
-      options.logger.error(`${config.app}: consumer of ${info.group} crashed for good (${error.message}); exiting`);
-      process.exit(1);
-    },
+    // No onCrash exit: the bus recreates a crashed consumer itself (with bounded backoff) and the
+    // service reports unready through `consumersCheck` until it consumes again.
   });
   const eventLog = await createPostgresEventLog({ url: config.database.url, runMigrations: true, applicationName: `freshet-${config.app}`, poolSize: 5 });
   const redis = createRedisClient(config.redis.url, { connectionName: `freshet-${config.app}` });
@@ -60,6 +59,7 @@ export async function createServiceAdapters(
     cache,
     lease,
     locks,
+    consumersCheck: consumersCheck(bus),
     async close() {
       await bus.close().catch((error: unknown) => options.logger.warn(`closing the bus: ${String(error)}`));
       await eventLog.close().catch((error: unknown) => options.logger.warn(`closing the event log: ${String(error)}`));

@@ -5,7 +5,8 @@ import { TOPICS, type AnyCloudEvent } from '@freshet/contracts';
 import { RecordTypes, type EventRecord } from '@freshet/storage';
 import { waitFor } from '@freshet/testing';
 import { E2eStack, OutsideProducer, TopicRecorder, type AppName, type JournalLine, type ServiceProcess, type StackOptions } from '../../support/stack';
-import { PrivateInfra } from './private-infra';
+import { PrivateInfra, freePort } from './private-infra';
+import type { ReadinessTarget } from './readiness';
 
 /** mulberry32: a tiny seeded generator, so a failing run can be replayed from its printed seed. */
 export function seededRandom(seed: number): () => number {
@@ -49,6 +50,8 @@ export class FaultStack {
   readonly sent: { asset: string; version: string }[] = [];
   /** When each killed process died, by pid: its unfinished computes end there. */
   readonly killedAt = new Map<number, number>();
+  /** Each started service's /health/ready address (its own free port). */
+  private readonly healthUrls = new Map<ServiceProcess, string>();
   private versionCounter = 0;
   private readonly stopLoads: (() => void)[] = [];
   /** A bearer token every service gets in its environment: it must never reach their output. */
@@ -62,8 +65,24 @@ export class FaultStack {
     await this.stack.init();
     this.recorder = await TopicRecorder.start(this.stack.topicPrefix, ['definitions', 'observations', 'materializationRequests', 'runEvents', 'deadLetter']);
     this.outside = await OutsideProducer.connect(this.stack.topicPrefix);
-    for (const app of apps) this.stack.start(app);
+    for (const app of apps) await this.startService(app);
     await waitFor(() => this.recorder.of('definitions').length >= 1, { timeoutMs: 90_000, description: 'a worker to publish definitions' });
+  }
+
+  /**
+   * Starts a service on a free port of its own for /health (the planner's API, the others' ops
+   * listener): on the default ports every process after the first would go without one.
+   */
+  async startService(app: AppName): Promise<ServiceProcess> {
+    const port = await freePort();
+    const service = this.stack.start(app, app === 'planner' ? { FRESHET_API_PORT: String(port) } : { FRESHET_METRICS_PORT: String(port) });
+    this.healthUrls.set(service, `http://127.0.0.1:${port}/health/ready`);
+    return service;
+  }
+
+  /** The /health/ready addresses of the running services started through startService. */
+  readinessTargets(): ReadinessTarget[] {
+    return [...this.healthUrls].filter(([service]) => service.running).map(([service, url]) => ({ name: service.name, url }));
   }
 
   /** Sends a new version of a source; resolves when Kafka accepted it. */
@@ -106,7 +125,7 @@ export class FaultStack {
     const at = Date.now();
     await victim.stop('SIGKILL');
     this.killedAt.set(victim.pid, at);
-    return this.stack.start(app);
+    return this.startService(app);
   }
 
   running(app: AppName): ServiceProcess {

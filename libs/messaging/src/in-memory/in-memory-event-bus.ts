@@ -4,7 +4,7 @@
 // share the partitions, committed offsets outlive members, retries then the dead-letter topic.
 import { DEAD_LETTER_TOPIC, type TopicConfig } from '@freshet/contracts';
 import { deadLetterMessage, deliverWithRetries, retryPolicy, type RetryPolicy } from '../delivery';
-import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription } from '../event-bus.port';
+import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, SubscriptionHealth } from '../event-bus.port';
 import { UnknownTopicError } from '../errors';
 import { silentBusLogger, type BusLogger } from '../logger';
 import { partitionForKey } from '../partitioner';
@@ -33,6 +33,7 @@ interface Member {
   readonly id: number;
   readonly options: SubscribeOptions;
   readonly policy: RetryPolicy;
+  readonly joinedAt: number;
   closing: boolean;
   /** Deliveries running on this member; close() waits for them. */
   readonly inFlight: Set<Promise<void>>;
@@ -107,6 +108,7 @@ export class InMemoryEventBus implements EventBus {
       id: this.nextMemberId++,
       options,
       policy: retryPolicy(this.options.retry, options.maxAttempts),
+      joinedAt: this.options.clock ? this.options.clock() : Date.now(),
       closing: false,
       inFlight: new Set(),
     };
@@ -126,6 +128,13 @@ export class InMemoryEventBus implements EventBus {
       for (const member of [...group.members]) leaving.push(this.leave(group, member));
     }
     await Promise.all(leaving);
+  }
+
+  /** In process nothing can crash a member: every open subscription is consuming. */
+  subscriptionHealth(): readonly SubscriptionHealth[] {
+    return [...this.groups.values()].flatMap((group) =>
+      group.members.map((member) => ({ group: group.name, topics: [...member.options.topics], consuming: true, since: member.joinedAt })),
+    );
   }
 
   /** Every message of a topic in partition order, for tests and `freshet dev` inspection. */

@@ -65,28 +65,39 @@ describe('KafkaEventBus specifics', () => {
     await expect(bus.publish(uniqueName('missing'), [{ key: 'k', value: 'v' }])).rejects.toThrow();
   });
 
-  it('reports a consumer crash through onCrash', async () => {
+  it('survives a consumer crash: reports it, is not consuming meanwhile, resubscribes and consumes again', async () => {
     const crashes: string[] = [];
     const crashing = new KafkaEventBus(
-      busOptions({ onCrash: (error, info) => crashes.push(`${info.group}: ${error.message}`) }),
+      busOptions({ onCrash: (error, info) => crashes.push(`${info.group}: ${error.message}`), resubscribe: { initialMs: 200, maxMs: 1000 } }),
     );
     const topic = uniqueName('crash');
     await crashing.ensureTopics([{ name: topic, partitions: 1 }]);
     const group = uniqueName('g');
-    await crashing.subscribe({ topics: [topic], group, fromBeginning: true, handle: () => Promise.resolve() });
+    const got: string[] = [];
+    await crashing.subscribe({ topics: [topic], group, fromBeginning: true, handle: (delivery) => Promise.resolve(void got.push(delivery.value.toString('utf8'))) });
+    expect(crashing.subscriptionHealth()).toEqual([expect.objectContaining({ group, consuming: true })]);
+    await crashing.publish(topic, [{ key: 'k', value: 'before' }]);
+    await waitFor(() => got.includes('before'), { timeoutMs: 30_000, description: 'the message before the crash' });
     // Deleting the topic under a running consumer makes kafkajs fail its fetches and crash.
     const { Kafka } = await import('kafkajs');
     const admin = new Kafka({ brokers: kafkaBrokers(), logLevel: 0 }).admin();
     await admin.connect();
     try {
       await admin.deleteTopics({ topics: [topic] });
-    } finally {
-      await admin.disconnect();
-    }
-    try {
       await waitFor(() => crashes.length > 0, { timeoutMs: 45_000, intervalMs: 100, description: 'a CRASH event' });
       expect(crashes[0]).toContain(group);
+      // Resubscribing cannot succeed while the topic is missing: the subscription says so.
+      expect(crashing.subscriptionHealth()).toEqual([expect.objectContaining({ group, consuming: false, reason: expect.any(String) as unknown })]);
+      await crashing.ensureTopics([{ name: topic, partitions: 1 }]);
+      await crashing.publish(topic, [
+        { key: 'k', value: 'after-1' },
+        { key: 'k', value: 'after-2' },
+      ]);
+      // The same subscription (same handler, same group) consumes the recreated topic.
+      await waitFor(() => got.includes('after-2'), { timeoutMs: 45_000, intervalMs: 100, description: 'a message after the crash' });
+      await waitFor(() => crashing.subscriptionHealth()[0]?.consuming === true, { timeoutMs: 10_000, description: 'consuming again' });
     } finally {
+      await admin.disconnect();
       await crashing.close();
     }
   });

@@ -1,7 +1,9 @@
 // The EventBus on Kafka through kafkajs 2.2.4 (pinned, barely maintained: it stays behind the
 // port). Settings follow the project's Kafka notes: Java-compatible partitioner, idempotent
 // producer with one request in flight (per-key order survives retries), no topic auto-creation,
-// manual commits of offset+1 after the handler (or the dead letter), and crashes surfaced.
+// manual commits of offset+1 after the handler (or the dead letter). A consumer that crashes is
+// replaced (supervised-consumer.ts) and a publish the broker does not take is retried with a
+// bounded backoff, then failed as unavailable: an outage never ends a subscription or a service.
 import { DEAD_LETTER_TOPIC, type TopicConfig } from '@freshet/contracts';
 import {
   Kafka,
@@ -9,13 +11,17 @@ import {
   logLevel as KafkaLogLevel,
   type Admin,
   type Consumer,
+  type EachMessagePayload,
   type KafkaConfig,
   type LogEntry,
   type Producer,
 } from 'kafkajs';
 import { deadLetterMessage, deliverWithRetries, normalizeHeaders, retryPolicy, type RetryPolicy } from '../delivery';
-import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription } from '../event-bus.port';
+import { BusUnavailableError } from '../errors';
+import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, SubscriptionHealth } from '../event-bus.port';
 import { consoleBusLogger, type BusLogger } from '../logger';
+import { isBrokerUnavailable } from './broker-errors';
+import { SupervisedConsumer, type ResubscribeBackoff } from './supervised-consumer';
 
 export type KafkaLogLevelName = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -51,10 +57,19 @@ export interface KafkaEventBusOptions {
   /** How long subscribe() waits for the member to join its group. Default 30000. */
   readonly joinTimeoutMs?: number;
   /**
-   * A consumer crashed. kafkajs restarts it after retriable errors (`restart: true`); when it
-   * does not, the subscription is dead and the service should exit so a supervisor restarts it.
+   * A consumer crashed (for information: the bus replaces it itself, see `resubscribe`). `restart`
+   * is what kafkajs would have done; the bus always recreates the consumer.
    */
   readonly onCrash?: (error: Error, info: { readonly group: string; readonly restart: boolean }) => void;
+  /** Backoff between attempts to recreate a crashed consumer. Default 1 s doubling to 30 s, forever. */
+  readonly resubscribe?: ResubscribeBackoff;
+  /**
+   * A publish the broker does not take (down, unreachable, leaders moving) is retried with a
+   * backoff doubling from `initialMs` to `maxMs` for up to `timeoutMs`, then fails with
+   * BusUnavailableError (handlers are then retried until the broker is back; the outbox keeps
+   * its rows). Defaults 250 ms, 5 s, 30 s.
+   */
+  readonly publishRetry?: { readonly initialMs?: number; readonly maxMs?: number; readonly timeoutMs?: number };
   readonly logger?: BusLogger;
   readonly clock?: () => number;
 }
@@ -67,17 +82,13 @@ const LOG_LEVELS: Record<KafkaLogLevelName, KafkaLogLevel> = {
   debug: KafkaLogLevel.DEBUG,
 };
 
-interface ActiveSubscription {
-  readonly consumer: Consumer;
-  closing: boolean;
-  closed?: Promise<void>;
-}
-
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
   private readonly logger: BusLogger;
-  private readonly subscriptions = new Set<ActiveSubscription>();
+  private readonly subscriptions = new Set<SupervisedConsumer>();
   private producer?: Promise<Producer>;
+  /** The client behind `producer`, to disconnect it when it is replaced. */
+  private producerClient?: Producer;
   private closed = false;
 
   constructor(private readonly options: KafkaEventBusOptions) {
@@ -89,7 +100,9 @@ export class KafkaEventBus implements EventBus {
       ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       ...(options.requestTimeoutMs !== undefined ? { requestTimeout: options.requestTimeoutMs } : {}),
-      retry: { initialRetryTime: 200, retries: 8 },
+      // Waits between retries stay ≤ 5 s: a connect that began while the broker was down must
+      // notice it is back within seconds, not sleep through a 30 s backoff step.
+      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
       logLevel: LOG_LEVELS[options.logLevel ?? 'warn'],
       logCreator: () => (entry: LogEntry) => this.logKafka(entry),
     });
@@ -124,8 +137,7 @@ export class KafkaEventBus implements EventBus {
   async publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
     if (this.closed) throw new Error('the bus is closed');
     if (messages.length === 0) return;
-    const producer = await this.connectedProducer();
-    await producer.send({
+    const record = {
       topic,
       acks: -1,
       messages: messages.map((message) => ({
@@ -133,92 +145,70 @@ export class KafkaEventBus implements EventBus {
         value: message.value,
         ...(message.headers ? { headers: { ...message.headers } } : {}),
       })),
-    });
+    };
+    const retry = this.options.publishRetry ?? {};
+    const clock = this.options.clock ?? Date.now;
+    const deadline = clock() + (retry.timeoutMs ?? 30_000);
+    for (let failed = 0; ; failed++) {
+      let used: Promise<Producer> | undefined;
+      try {
+        used = this.connectedProducer();
+        await (await used).send(record);
+        return;
+      } catch (error) {
+        if (this.closed || !isBrokerUnavailable(error)) throw error;
+        // A fresh producer next time: after a broker restart the old one may be half dead. Only
+        // the one that failed: concurrent publishes must not tear down each other's replacement.
+        if (used !== undefined && used === this.producer) this.resetProducer();
+        const waitMs = Math.min(retry.maxMs ?? 5000, (retry.initialMs ?? 250) * 2 ** Math.min(failed, 20));
+        if (clock() + waitMs > deadline) {
+          throw new BusUnavailableError(`kafka bus: publish to ${topic} not accepted within ${retry.timeoutMs ?? 30_000} ms: ${describe(error)}`, { cause: error });
+        }
+        this.logger.warn(`kafka bus: publish to ${topic} failed (${describe(error)}); retrying in ${waitMs} ms`);
+        await new Promise<void>((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new Error('the bus is closed');
-    const tuning = this.options.consumer ?? {};
     const policy = retryPolicy(this.options.retry, options.maxAttempts);
-    const consumer = this.kafka.consumer({
-      groupId: options.group,
-      allowAutoTopicCreation: false,
-      sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: tuning.heartbeatIntervalMs ?? 3000,
-      rebalanceTimeout: tuning.rebalanceTimeoutMs ?? 60_000,
-      maxWaitTimeInMs: tuning.maxWaitTimeInMs ?? 500,
+    const supervised: SupervisedConsumer = new SupervisedConsumer({
+      group: options.group,
+      topics: options.topics,
+      fromBeginning: options.fromBeginning ?? false,
+      create: () => this.createConsumer(options.group),
+      run: (consumer, isClosing) =>
+        consumer.run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+          eachMessage: (payload) => supervised.track(() => this.deliverOne(consumer, options, policy, isClosing, payload)),
+        }),
+      joinTimeoutMs: this.options.joinTimeoutMs ?? 30_000,
+      // Idle fetches return every maxWaitTimeInMs: several missed in a row is a stall.
+      stallMs: Math.max(10_000, 10 * (this.options.consumer?.maxWaitTimeInMs ?? 500)),
+      ...(this.options.resubscribe ? { backoff: this.options.resubscribe } : {}),
+      logger: this.logger,
+      clock: this.options.clock ?? Date.now,
+      ...(this.options.onCrash ? { onCrash: this.options.onCrash } : {}),
     });
-    const active: ActiveSubscription = { consumer, closing: false };
-    this.subscriptions.add(active);
-
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload;
-      this.logger.error(`kafka bus: consumer of group ${options.group} crashed (restart: ${restart}): ${error.message}`);
-      this.options.onCrash?.(error, { group: options.group, restart });
-    });
-    const joined = new Promise<void>((resolve) => {
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-    });
-
+    this.subscriptions.add(supervised);
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
-      await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachMessage: async (payload) => {
-          const { topic, partition, message } = payload;
-          const base: Omit<Delivery, 'attempt'> = {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key === null ? null : message.key.toString('utf8'),
-            value: message.value ?? Buffer.alloc(0),
-            headers: normalizeHeaders(message.headers),
-            heartbeat: () => payload.heartbeat(),
-          };
-          const outcome = await deliverWithRetries({
-            message: base,
-            handle: (delivery) => options.handle(delivery),
-            policy,
-            isClosing: () => active.closing,
-            onRetry: (error, attempt, waitMs) =>
-              this.logger.warn(
-                `kafka bus: ${topic}[${partition}]@${message.offset} attempt ${attempt} failed (${describe(error)}); retrying in ${waitMs} ms`,
-              ),
-          });
-          // Leaving mid-retry: no commit, the partition's next owner starts from this message.
-          if (outcome.status === 'abandoned') return;
-          if (outcome.status === 'deadLetter') {
-            this.logger.warn(`kafka bus: ${topic}[${partition}]@${message.offset} → ${this.deadLetterTopic}: ${outcome.reason}`);
-            // If this throws, nothing is committed and kafkajs delivers the message again.
-            await this.publish(this.deadLetterTopic, [
-              deadLetterMessage(base, {
-                service: this.options.service ?? this.options.clientId,
-                group: options.group,
-                reason: outcome.reason,
-                nonRetriable: outcome.nonRetriable,
-                attempts: outcome.attempts,
-                failedAt: (this.options.clock ?? Date.now)(),
-              }),
-            ]);
-          }
-          // The committed offset is the next one to read.
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-        },
-      });
-      await withTimeout(joined, this.options.joinTimeoutMs ?? 30_000, `group ${options.group} join`);
+      await supervised.start();
     } catch (error) {
-      this.subscriptions.delete(active);
-      await consumer.disconnect().catch(() => undefined);
+      this.subscriptions.delete(supervised);
+      await supervised.close().catch(() => undefined);
       throw error;
     }
-
     return {
       group: options.group,
       topics: [...options.topics],
-      close: () => this.closeSubscription(active),
+      close: () => this.closeSubscription(supervised),
     };
+  }
+
+  subscriptionHealth(): readonly SubscriptionHealth[] {
+    return [...this.subscriptions].map((subscription) => subscription.health());
   }
 
   async close(): Promise<void> {
@@ -231,11 +221,70 @@ export class KafkaEventBus implements EventBus {
     if (producer) await (await producer.catch(() => undefined))?.disconnect();
   }
 
-  private closeSubscription(active: ActiveSubscription): Promise<void> {
-    active.closing = true;
-    // kafkajs's disconnect waits for the running eachMessage, then leaves the group.
-    active.closed ??= active.consumer.disconnect().finally(() => this.subscriptions.delete(active));
-    return active.closed;
+  private createConsumer(group: string): Consumer {
+    const tuning = this.options.consumer ?? {};
+    return this.kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: tuning.heartbeatIntervalMs ?? 3000,
+      rebalanceTimeout: tuning.rebalanceTimeoutMs ?? 60_000,
+      maxWaitTimeInMs: tuning.maxWaitTimeInMs ?? 500,
+      // Every crash goes to the SupervisedConsumer, which recreates the consumer with its own
+      // bounded backoff; kafkajs restarting some crashes itself (and not others) is what left
+      // consumers dead after a long outage. Its waits between fetch retries stay short (≤ 5 s), so
+      // a broker that is back is fetched from within seconds, not after a 30 s backoff step.
+      retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8, restartOnFailure: () => Promise.resolve(false) },
+    });
+  }
+
+  private async deliverOne(
+    consumer: Consumer,
+    options: SubscribeOptions,
+    policy: RetryPolicy,
+    isClosing: () => boolean,
+    payload: EachMessagePayload,
+  ): Promise<void> {
+    const { topic, partition, message } = payload;
+    const base: Omit<Delivery, 'attempt'> = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key === null ? null : message.key.toString('utf8'),
+      value: message.value ?? Buffer.alloc(0),
+      headers: normalizeHeaders(message.headers),
+      heartbeat: () => payload.heartbeat(),
+    };
+    const outcome = await deliverWithRetries({
+      message: base,
+      handle: (delivery) => options.handle(delivery),
+      policy,
+      isClosing,
+      onRetry: (error, attempt, waitMs) =>
+        this.logger.warn(`kafka bus: ${topic}[${partition}]@${message.offset} attempt ${attempt} failed (${describe(error)}); retrying in ${waitMs} ms`),
+    });
+    // Leaving mid-retry: no commit, the partition's next owner starts from this message.
+    if (outcome.status === 'abandoned') return;
+    if (outcome.status === 'deadLetter') {
+      this.logger.warn(`kafka bus: ${topic}[${partition}]@${message.offset} → ${this.deadLetterTopic}: ${outcome.reason}`);
+      // If this throws, nothing is committed and kafkajs delivers the message again.
+      await this.publish(this.deadLetterTopic, [
+        deadLetterMessage(base, {
+          service: this.options.service ?? this.options.clientId,
+          group: options.group,
+          reason: outcome.reason,
+          nonRetriable: outcome.nonRetriable,
+          attempts: outcome.attempts,
+          failedAt: (this.options.clock ?? Date.now)(),
+        }),
+      ]);
+    }
+    // The committed offset is the next one to read.
+    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  private closeSubscription(subscription: SupervisedConsumer): Promise<void> {
+    return subscription.close().finally(() => this.subscriptions.delete(subscription));
   }
 
   private connectedProducer(): Promise<Producer> {
@@ -245,14 +294,24 @@ export class KafkaEventBus implements EventBus {
         allowAutoTopicCreation: false,
         idempotent: true,
         maxInFlightRequests: 1,
+        // A few quick tries inside kafkajs; publish() owns the longer, bounded wait.
+        retry: { initialRetryTime: 200, maxRetryTime: 2000, retries: 4 },
       });
       this.producer = producer.connect().then(() => producer);
+      this.producerClient = producer;
       // A failed connect is retried by the next publish, not cached.
       this.producer.catch(() => {
         this.producer = undefined;
       });
     }
     return this.producer;
+  }
+
+  private resetProducer(): void {
+    const old = this.producerClient;
+    this.producer = undefined;
+    this.producerClient = undefined;
+    void old?.disconnect().catch(() => undefined);
   }
 
   private async createTopics(admin: Admin, topics: readonly TopicConfig[]): Promise<void> {
@@ -282,16 +341,4 @@ function isTopicAlreadyExists(error: unknown): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,7 +1,7 @@
 // An EventBus that prepends a prefix to every topic (and consumer group) on the way out and strips it from deliveries
 // on the way in. Services and their `@EventPattern(TOPICS.x.name)` handlers keep using the contract
 // names; the prefix isolates deployments (and tests) sharing one Kafka cluster.
-import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, TopicConfig } from '@freshet/messaging';
+import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, SubscriptionHealth, TopicConfig } from '@freshet/messaging';
 
 export class PrefixedEventBus implements EventBus {
   constructor(
@@ -30,6 +30,17 @@ export class PrefixedEventBus implements EventBus {
 
   close(): Promise<void> {
     return this.inner.close();
+  }
+
+  /** The inner bus's subscriptions of this deployment, named as the services name them. */
+  subscriptionHealth(): readonly SubscriptionHealth[] {
+    return (this.inner.subscriptionHealth?.() ?? [])
+      .filter((health) => health.group.startsWith(this.prefix))
+      .map((health) => ({
+        ...health,
+        group: health.group.slice(this.prefix.length),
+        topics: health.topics.map((topic) => (topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic)),
+      }));
   }
 
   private unprefixed(delivery: Delivery): Delivery {

@@ -25,8 +25,11 @@ export class TickContext {
   private readonly requestedByIndex: (IndexSet | undefined)[];
   /** By node index: partition 0 requested this tick (an unpartitioned asset's only one), read flat. */
   private readonly requestedFirst: Uint8Array;
-  /** Expected data time of requested unpartitioned assets once their run completes (§2.6). */
-  readonly expected = new Map<number, Instant | null>();
+  /**
+   * Expected data time of requested unpartitioned assets once their run completes (§2.6), by
+   * node index; undefined = not requested this tick (an array: set for every request).
+   */
+  private readonly expectedByIndex: (Instant | null | undefined)[];
   /** Outdated ancestors of partition 0 by node index (every unpartitioned asset), then of other partitions. */
   private readonly outdatedOfFirst: (readonly string[] | undefined)[];
   private readonly outdatedMemo = new Map<number, readonly string[]>();
@@ -54,6 +57,7 @@ export class TickContext {
     const n = graph.nodes.length;
     this.requestedByIndex = new Array<IndexSet | undefined>(n);
     this.requestedFirst = new Uint8Array(n);
+    this.expectedByIndex = new Array<Instant | null | undefined>(n);
     this.outdatedOfFirst = new Array<readonly string[] | undefined>(n);
     this.currentDataTimeMemo = new Array<Instant | null | undefined>(n);
     this.existingMemo = new Array<IndexSet | undefined>(n);
@@ -70,7 +74,7 @@ export class TickContext {
     this.downstreamOfUpdatesMemo.clear();
     this.updatedMemo.fill(undefined);
     this.outdatedMemo.clear();
-    this.expected.clear();
+    this.expectedByIndex.fill(undefined);
     this.outdatedOfFirst.fill(undefined);
     this.currentDataTimeMemo.fill(undefined);
     this.existingMemo.fill(undefined);
@@ -123,7 +127,13 @@ export class TickContext {
 
   /** Expected data time of a parent this tick: its expected one if requested, else its current one. */
   expectedThisTick(node: AssetNode): Instant | null {
-    return this.expected.has(node.index) ? (this.expected.get(node.index) ?? null) : this.currentDataTime(node);
+    const expected = this.expectedByIndex[node.index];
+    return expected !== undefined ? expected : this.currentDataTime(node);
+  }
+
+  /** Records the data time a requested unpartitioned asset will have once its run completes. */
+  setExpected(index: number, dataTime: Instant | null): void {
+    this.expectedByIndex[index] = dataTime;
   }
 
   /** Partitions of the node at `index` materialized or observed since the last tick (memoized). */

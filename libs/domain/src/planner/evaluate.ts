@@ -176,7 +176,7 @@ export function evaluate(
       byIndex[o.node.index] = o;
       if (o.requested.isEmpty()) continue;
       for (let k = childStart[o.node.index] as number, end = childStart[o.node.index + 1] as number; k < end; k++) dirty[childIndex[k] as number] = 1;
-      if (!o.node.partitions) ctx.expected.set(o.node.index, expectedIfMaterialized(ctx, o.node));
+      if (!o.node.partitions) ctx.setExpected(o.node.index, expectedIfMaterialized(ctx, o.node));
     }
   }
 

@@ -21,6 +21,11 @@ export class PlannerService implements OnApplicationBootstrap, OnModuleDestroy, 
     return this.core.ingest(event);
   }
 
+  /** One append for the batch; the events the planner never takes come back (dead-lettered by the bus). */
+  ingestBatch(events: readonly AnyCloudEvent[]): ReturnType<PlannerCore['ingestBatch']> {
+    return this.core.ingestBatch(events);
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.core.stop();
   }

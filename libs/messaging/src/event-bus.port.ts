@@ -26,6 +26,25 @@ export interface Delivery {
   heartbeat(): Promise<void>;
 }
 
+/** Messages of one partition, in offset order, handled together (one write for all of them). */
+export interface DeliveryBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** At least one, in offset order; the same `attempt` for all (the batch's try). */
+  readonly deliveries: readonly Delivery[];
+  /** Long batch handlers call this between steps so the group does not think the member died. */
+  heartbeat(): Promise<void>;
+}
+
+export interface BatchResult {
+  /**
+   * Messages of the batch that can never be handled (by offset): each is dead-lettered at once
+   * with the error as its reason; the rest of the batch counts as handled. To have a message
+   * retried, throw instead.
+   */
+  readonly rejected?: readonly { readonly offset: string; readonly error: unknown }[];
+}
+
 export interface SubscribeOptions {
   readonly topics: readonly string[];
   readonly group: string;
@@ -39,7 +58,19 @@ export interface SubscribeOptions {
    * with bounded exponential backoff.
    */
   handle(delivery: Delivery): Promise<void>;
+  /**
+   * Optional: take messages a partition at a time (at most `maxBatchSize`). The offset is
+   * committed past the batch after this resolves and the rejected messages are dead-lettered;
+   * the consumer heartbeats between batches. When it throws because a dependency is down, the
+   * batch is retried with bounded backoff; when it throws anything else, the batch's messages go
+   * one at a time through `handle` (retries, dead letters), so a bad message holds nobody up.
+   */
+  handleBatch?(batch: DeliveryBatch): Promise<BatchResult | void>;
+  /** Most messages per `handleBatch` call. Default DEFAULT_MAX_BATCH_SIZE. */
+  readonly maxBatchSize?: number;
 }
+
+export const DEFAULT_MAX_BATCH_SIZE = 1000;
 
 export interface Subscription {
   readonly group: string;

@@ -1,6 +1,7 @@
 export * from './event-bus.port';
 export * from './errors';
 export * from './delivery';
+export * from './batch-delivery';
 export * from './logger';
 export { murmur2, partitionForKey } from './partitioner';
 export * from './typed-bus';

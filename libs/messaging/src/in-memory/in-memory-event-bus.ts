@@ -1,10 +1,12 @@
 // The in-process twin of the Kafka adapter, for `freshet dev`, the simulator and unit tests.
 // Same semantics: N partitions per topic chosen by key hash (the same murmur2 as Kafka), serial
 // delivery per partition and group, every group sees every message once, members of a group
-// share the partitions, committed offsets outlive members, retries then the dead-letter topic.
+// share the partitions, committed offsets outlive members, retries then the dead-letter topic;
+// a batch subscriber gets what is pending on a partition (up to its maxBatchSize) at once.
 import { DEAD_LETTER_TOPIC, type TopicConfig } from '@freshet/contracts';
+import { deliverBatchWithRetries } from '../batch-delivery';
 import { deadLetterMessage, deliverWithRetries, retryPolicy, type RetryPolicy } from '../delivery';
-import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, SubscriptionHealth } from '../event-bus.port';
+import { DEFAULT_MAX_BATCH_SIZE, type BusMessage, type Delivery, type EventBus, type SubscribeOptions, type Subscription, type SubscriptionHealth } from '../event-bus.port';
 import { UnknownTopicError } from '../errors';
 import { silentBusLogger, type BusLogger } from '../logger';
 import { partitionForKey } from '../partitioner';
@@ -221,7 +223,9 @@ export class InMemoryEventBus implements EventBus {
       const offset = group.committed.get(key) ?? 0;
       const message = log[offset];
       if (!owner || !message) return;
-      const delivered = this.deliver(group, owner, topic, partition, offset, message);
+      const delivered = owner.options.handleBatch
+        ? this.deliverBatch(group, owner, topic, partition, offset, log.slice(offset, offset + Math.max(1, owner.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)))
+        : this.deliver(group, owner, topic, partition, offset, message);
       owner.inFlight.add(delivered);
       try {
         await delivered;
@@ -237,6 +241,38 @@ export class InMemoryEventBus implements EventBus {
       }
       // Handled or abandoned by a closing member: loop, the current owner gets what is next.
     }
+  }
+
+  /** The batch twin of `deliver`: handled (rejected ones dead-lettered), then committed past its last message. */
+  private async deliverBatch(group: Group, member: Member, topic: string, partition: number, first: number, messages: readonly StoredMessage[]): Promise<void> {
+    const options = member.options;
+    if (!options.handleBatch) return;
+    const bases = messages.map((message, i): Omit<Delivery, 'attempt'> => this.baseDelivery(topic, partition, first + i, message));
+    const outcome = await deliverBatchWithRetries({
+      topic,
+      partition,
+      messages: bases,
+      handleBatch: (batch) => (options.handleBatch ? options.handleBatch(batch) : Promise.resolve()),
+      handle: (delivery) => member.options.handle(delivery),
+      policy: member.policy,
+      isClosing: () => member.closing,
+      heartbeat: () => Promise.resolve(),
+      onRetry: (error, attempt, waitMs, what) => this.logger.warn(`in-memory bus: ${topic}[${partition}] ${what}: attempt ${attempt} failed (${String(error)}); retrying in ${waitMs} ms`),
+    });
+    if (outcome.status === 'abandoned') throw new AbandonedDelivery();
+    if (outcome.deadLetters.length > 0) {
+      const failedAt = this.options.clock ? this.options.clock() : Date.now();
+      const letters = outcome.deadLetters.map((letter) => {
+        this.logger.warn(`in-memory bus: ${topic}[${partition}]@${letter.message.offset} → ${this.deadLetterTopic}: ${letter.reason}`);
+        return deadLetterMessage(letter.message, { service: this.options.service ?? 'in-memory', group: group.name, reason: letter.reason, nonRetriable: letter.nonRetriable, attempts: letter.attempts, failedAt });
+      });
+      await this.publish(this.deadLetterTopic, letters);
+    }
+    group.committed.set(slot(topic, partition), first + messages.length);
+  }
+
+  private baseDelivery(topic: string, partition: number, offset: number, message: StoredMessage): Omit<Delivery, 'attempt'> {
+    return { topic, partition, offset: String(offset), key: message.key, value: message.value, headers: message.headers, heartbeat: () => Promise.resolve() };
   }
 
   /** Resolves once the message is handled or dead-lettered and its offset committed; rejects if abandoned. */

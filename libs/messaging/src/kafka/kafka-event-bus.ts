@@ -11,14 +11,16 @@ import {
   logLevel as KafkaLogLevel,
   type Admin,
   type Consumer,
+  type EachBatchPayload,
   type EachMessagePayload,
   type KafkaConfig,
   type LogEntry,
   type Producer,
 } from 'kafkajs';
+import { deliverBatchWithRetries } from '../batch-delivery';
 import { deadLetterMessage, deliverWithRetries, normalizeHeaders, retryPolicy, type RetryPolicy } from '../delivery';
 import { BusUnavailableError } from '../errors';
-import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, SubscriptionHealth } from '../event-bus.port';
+import { DEFAULT_MAX_BATCH_SIZE, type BusMessage, type Delivery, type EventBus, type SubscribeOptions, type Subscription, type SubscriptionHealth } from '../event-bus.port';
 import { consoleBusLogger, type BusLogger } from '../logger';
 import { isBrokerUnavailable } from './broker-errors';
 import { SupervisedConsumer, type ResubscribeBackoff } from './supervised-consumer';
@@ -182,7 +184,13 @@ export class KafkaEventBus implements EventBus {
         consumer.run({
           autoCommit: false,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-          eachMessage: (payload) => supervised.track(() => this.deliverOne(consumer, options, policy, isClosing, payload)),
+          ...(options.handleBatch
+            ? {
+                // Offsets are resolved and committed by deliverBatch, chunk by chunk, after handling.
+                eachBatchAutoResolve: false,
+                eachBatch: (payload: EachBatchPayload) => supervised.track(() => this.deliverBatch(consumer, options, policy, isClosing, payload)),
+              }
+            : { eachMessage: (payload: EachMessagePayload) => supervised.track(() => this.deliverOne(consumer, options, policy, isClosing, payload)) }),
         }),
       joinTimeoutMs: this.options.joinTimeoutMs ?? 30_000,
       // Idle fetches return every maxWaitTimeInMs: several missed in a row is a stall.
@@ -281,6 +289,71 @@ export class KafkaEventBus implements EventBus {
     }
     // The committed offset is the next one to read.
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  }
+
+  /**
+   * A fetched batch of one partition, in chunks of at most maxBatchSize: each chunk is handled,
+   * its dead letters published, its last offset resolved and committed, then the member
+   * heartbeats. A rebalance or close between chunks leaves the rest uncommitted for the next owner.
+   */
+  private async deliverBatch(
+    consumer: Consumer,
+    options: SubscribeOptions,
+    policy: RetryPolicy,
+    isClosing: () => boolean,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    if (!options.handleBatch) return;
+    const { topic, partition, messages } = payload.batch;
+    const size = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
+    for (let start = 0; start < messages.length; start += size) {
+      if (isClosing() || !payload.isRunning() || payload.isStale()) return;
+      const chunk = messages.slice(start, start + size).map(
+        (message): Omit<Delivery, 'attempt'> => ({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key === null ? null : message.key.toString('utf8'),
+          value: message.value ?? Buffer.alloc(0),
+          headers: normalizeHeaders(message.headers),
+          heartbeat: () => payload.heartbeat(),
+        }),
+      );
+      const outcome = await deliverBatchWithRetries({
+        topic,
+        partition,
+        messages: chunk,
+        handleBatch: (batch) => (options.handleBatch ? options.handleBatch(batch) : Promise.resolve()),
+        handle: (delivery) => options.handle(delivery),
+        policy,
+        isClosing,
+        heartbeat: () => payload.heartbeat(),
+        onRetry: (error, attempt, waitMs, what) =>
+          this.logger.warn(`kafka bus: ${topic}[${partition}] ${what}: attempt ${attempt} failed (${describe(error)}); retrying in ${waitMs} ms`),
+      });
+      if (outcome.status === 'abandoned') return;
+      if (outcome.deadLetters.length > 0) {
+        for (const letter of outcome.deadLetters) this.logger.warn(`kafka bus: ${topic}[${partition}]@${letter.message.offset} → ${this.deadLetterTopic}: ${letter.reason}`);
+        // If this throws, nothing of the chunk is committed and kafkajs delivers it again.
+        await this.publish(
+          this.deadLetterTopic,
+          outcome.deadLetters.map((letter) =>
+            deadLetterMessage(letter.message, {
+              service: this.options.service ?? this.options.clientId,
+              group: options.group,
+              reason: letter.reason,
+              nonRetriable: letter.nonRetriable,
+              attempts: letter.attempts,
+              failedAt: (this.options.clock ?? Date.now)(),
+            }),
+          ),
+        );
+      }
+      const last = (chunk[chunk.length - 1] as Omit<Delivery, 'attempt'>).offset;
+      payload.resolveOffset(last);
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+      await payload.heartbeat();
+    }
   }
 
   private closeSubscription(subscription: SupervisedConsumer): Promise<void> {

@@ -7,7 +7,7 @@ import { uniqueName, waitFor } from '@freshet/testing';
 import { InMemoryEventBus } from '../in-memory/in-memory-event-bus';
 import { NonRetriableError } from '../errors';
 import { TypedBus } from '../typed-bus';
-import { BusErrorPassthroughFilter, FreshetBusContext, FreshetBusServer } from './freshet-bus.server';
+import { BusErrorPassthroughFilter, FreshetBusBatchContext, FreshetBusContext, FreshetBusServer, type EventBatchResult } from './freshet-bus.server';
 
 const OBSERVATIONS = uniqueName('observations');
 const SOURCE_CHANGES = uniqueName('source_changes');
@@ -147,6 +147,66 @@ describe('FreshetBusServer without BusErrorPassthroughFilter', () => {
       const letter = decode(bus.messagesOf(dlq)[0]?.value ?? '');
       expect(letter.ok && letter.event.data).toMatchObject({ nonRetriable: false, attempts: 2 });
       expect(seen.filter((s) => s.dataVersion === 'ghost').length - before).toBe(2);
+    } finally {
+      await app.close();
+      await bus.close();
+    }
+  });
+});
+
+const BATCHED = uniqueName('batched');
+const batches: string[][] = [];
+
+@Controller()
+class BatchController {
+  // A partition's events at once; 'ghost' is rejected (dead-lettered), 'down' fails the whole batch once.
+  @EventPattern(BATCHED, { batch: true })
+  onObservations(@Payload() events: CloudEvent<'dev.freshet.observation.v1'>[], @Ctx() context: FreshetBusBatchContext): Promise<EventBatchResult> {
+    const versions = events.map((event) => event.data.dataVersion);
+    batches.push(versions);
+    expect(context.getDeliveries()).toHaveLength(events.length);
+    if (versions.includes('down') && batches.filter((b) => b.includes('down')).length === 1) {
+      return Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    }
+    const rejected = versions.flatMap((version, index) => (version === 'ghost' ? [{ index, error: new NonRetriableError('unknown asset ghost', 'UNKNOWN_ASSET') }] : []));
+    return Promise.resolve({ rejected });
+  }
+}
+
+@Module({ controllers: [BatchController] })
+class BatchModule {}
+
+describe('FreshetBusServer with a batch handler (@EventPattern(topic, { batch: true }))', () => {
+  it('hands a partition’s decoded events over at once; rejected and undecodable ones are dead-lettered, the rest committed', async () => {
+    const dlq = uniqueName('dlq');
+    const bus = new InMemoryEventBus({ deadLetterTopic: dlq, retry: { initialBackoffMs: 1, maxBackoffMs: 2 } });
+    await bus.ensureTopics([
+      { name: BATCHED, partitions: 1 },
+      { name: dlq, partitions: 1 },
+    ]);
+    const typedBus = new TypedBus(bus, 'freshet/test');
+    const observe = (dataVersion: string) => typedBus.publishEvent(BATCHED, 'dev.freshet.observation.v1', { asset: 'orders', dataVersion, observedAt: '2024-01-01T00:00:00Z' }, 'orders');
+    // Waiting before anyone consumes: one batch.
+    for (const version of ['v1', 'ghost', 'v2']) await observe(version);
+    await bus.publish(BATCHED, [{ key: 'orders', value: 'not json' }]);
+    await observe('v3');
+    const app = await NestFactory.createMicroservice(BatchModule, { strategy: new FreshetBusServer({ bus, group: 'batched', fromBeginning: true, maxBatchSize: 10 }), logger: false });
+    app.useGlobalFilters(new BusErrorPassthroughFilter());
+    await app.listen();
+    try {
+      await waitFor(() => bus.messagesOf(dlq).length >= 2, { description: 'two dead letters' });
+      expect(batches[0]).toEqual(['v1', 'ghost', 'v2', 'v3']);
+      const reasons = bus.messagesOf(dlq).map((m) => {
+        const letter = decode(m.value);
+        return letter.ok && letter.event.type === 'dev.freshet.dead-letter.v1' ? letter.event.data.reason : '';
+      });
+      expect(reasons.some((reason) => reason.includes('unknown asset ghost'))).toBe(true);
+      expect(reasons.some((reason) => reason.includes('CloudEvents') || reason.includes('JSON'))).toBe(true);
+      // A failure of a dependency retries the whole batch; the next batch starts after the last one.
+      await observe('down');
+      await observe('v4');
+      await waitFor(() => batches.filter((b) => b.includes('down')).length >= 2, { description: 'the failed batch again' });
+      expect(batches.flat().filter((version) => version === 'v1')).toHaveLength(1);
     } finally {
       await app.close();
       await bus.close();

@@ -11,13 +11,18 @@
 //   await app.listen();
 //
 // Handlers receive the decoded CloudEvent as payload and a FreshetBusContext (`@Ctx()`).
+//
+// Batch handlers, `@EventPattern(topic, { batch: true })`, receive a partition's decoded events at
+// once (an array, at most `maxBatchSize`) with a FreshetBusBatchContext, and return the events they
+// will never take: `{ rejected: [{ index, error }] }` (dead-lettered; the rest is committed).
+// Messages that do not decode are dead-lettered by the server before the handler sees the batch.
 import { Catch, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
-import type { AnyCloudEvent } from '@freshet/contracts';
-import type { Delivery, EventBus, Subscription } from '../event-bus.port';
+import { decode, type AnyCloudEvent } from '@freshet/contracts';
+import type { BatchResult, Delivery, DeliveryBatch, EventBus, Subscription } from '../event-bus.port';
 import { NonRetriableError } from '../errors';
-import { decodeDelivery } from '../typed-bus';
+import { UndecodableMessageError, decodeDelivery } from '../typed-bus';
 
 export const FRESHET_BUS_TRANSPORT = Symbol('FRESHET_BUS_TRANSPORT');
 
@@ -32,6 +37,25 @@ export class FreshetBusContext extends BaseRpcContext<[Delivery, AnyCloudEvent]>
   heartbeat(): Promise<void> {
     return this.args[0].heartbeat();
   }
+}
+
+export class FreshetBusBatchContext extends BaseRpcContext<[DeliveryBatch]> {
+  /** The deliveries of the events handed over, in the same order. */
+  getDeliveries(): readonly Delivery[] {
+    return this.args[0].deliveries;
+  }
+  getTopic(): string {
+    return this.args[0].topic;
+  }
+  /** Long handlers call this between steps (Kafka session timeout). */
+  heartbeat(): Promise<void> {
+    return this.args[0].heartbeat();
+  }
+}
+
+/** What a batch handler returns: the events (by index in its array) it will never take, and why. */
+export interface EventBatchResult {
+  readonly rejected?: readonly { readonly index: number; readonly error: unknown }[];
 }
 
 /**
@@ -53,6 +77,8 @@ export interface FreshetBusServerOptions {
   readonly maxAttempts?: number;
   /** A valid event on a topic with no handler for it: skipped (default) or dead-lettered. */
   readonly unhandledEvents?: 'skip' | 'deadLetter';
+  /** Most events per batch handler call (the bus's DEFAULT_MAX_BATCH_SIZE when absent). */
+  readonly maxBatchSize?: number;
 }
 
 export interface FreshetBusServerEvents extends Record<string, (...args: never[]) => void> {
@@ -120,7 +146,45 @@ export class FreshetBusServer
       ...(this.options.fromBeginning !== undefined ? { fromBeginning: this.options.fromBeginning } : {}),
       ...(this.options.maxAttempts !== undefined ? { maxAttempts: this.options.maxAttempts } : {}),
       handle: (delivery) => this.dispatch(delivery),
+      // Batches as soon as one handler takes them; the others still get one event at a time.
+      ...(topics.some((topic) => isBatchHandler(this.getHandlerByPattern(topic)))
+        ? {
+            handleBatch: (batch: DeliveryBatch) => this.dispatchBatch(batch),
+            ...(this.options.maxBatchSize !== undefined ? { maxBatchSize: this.options.maxBatchSize } : {}),
+          }
+        : {}),
     });
+  }
+
+  private async dispatchBatch(batch: DeliveryBatch): Promise<BatchResult> {
+    const rejected: { offset: string; error: unknown }[] = [];
+    const decoded: { delivery: Delivery; event: AnyCloudEvent }[] = [];
+    for (const delivery of batch.deliveries) {
+      const result = decode(delivery.value);
+      if (result.ok) decoded.push({ delivery, event: result.event });
+      else rejected.push({ offset: delivery.offset, error: new UndecodableMessageError(result.reason) });
+    }
+    const handler = this.getHandlerByPattern(batch.topic);
+    if (!isBatchHandler(handler)) {
+      // A topic whose handler takes one event at a time, in order (a throw fails the batch, and
+      // the bus then hands its messages over one by one).
+      for (const { delivery } of decoded) await this.dispatch(delivery);
+      return { rejected };
+    }
+    if (decoded.length === 0) return { rejected };
+    const deliveries = decoded.map((entry) => entry.delivery);
+    try {
+      const result = await invoke(handler, decoded.map((entry) => entry.event), new FreshetBusBatchContext([{ ...batch, deliveries }]));
+      for (const { index, error } of (result as EventBatchResult | undefined)?.rejected ?? []) {
+        const delivery = deliveries[index];
+        if (delivery) rejected.push({ offset: delivery.offset, error });
+      }
+    } catch (error) {
+      const surfaced = asError(error);
+      for (const listener of this.listeners.handlerError) for (const delivery of deliveries) listener(surfaced, delivery);
+      throw surfaced;
+    }
+    return { rejected };
   }
 
   private async dispatch(delivery: Delivery): Promise<void> {
@@ -133,14 +197,32 @@ export class FreshetBusServer
       return;
     }
     try {
-      const result: unknown = await handler(event, new FreshetBusContext([delivery, event]));
-      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      if (isBatchHandler(handler)) {
+        // One event alone (the bus's fallback after its batch failed): a rejection is thrown.
+        const result = (await invoke(handler, [event], new FreshetBusBatchContext([{ topic: delivery.topic, partition: delivery.partition, deliveries: [delivery], heartbeat: () => delivery.heartbeat() }]))) as EventBatchResult | undefined;
+        const rejection = result?.rejected?.find((entry) => entry.index === 0);
+        if (rejection) throw rejection.error;
+        return;
+      }
+      await invoke(handler, event, new FreshetBusContext([delivery, event]));
     } catch (error) {
       const surfaced = asError(error);
       for (const listener of this.listeners.handlerError) listener(surfaced, delivery);
       throw surfaced;
     }
   }
+}
+
+type Handler = NonNullable<ReturnType<Server['getHandlerByPattern']>>;
+
+function isBatchHandler(handler: Handler | null): handler is Handler {
+  return (handler?.extras as { batch?: unknown } | undefined)?.batch === true;
+}
+
+/** Calls a Nest handler and unwraps what it returns (a value, a promise or an observable). */
+async function invoke(handler: Handler, payload: unknown, context: BaseRpcContext): Promise<unknown> {
+  const result: unknown = await handler(payload, context);
+  return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
 }
 
 /** Without the passthrough filter errors arrive as `{status, message}` objects: keep them readable. */

@@ -1,7 +1,7 @@
 // An EventBus that prepends a prefix to every topic (and consumer group) on the way out and strips it from deliveries
 // on the way in. Services and their `@EventPattern(TOPICS.x.name)` handlers keep using the contract
 // names; the prefix isolates deployments (and tests) sharing one Kafka cluster.
-import type { BusMessage, Delivery, EventBus, SubscribeOptions, Subscription, SubscriptionHealth, TopicConfig } from '@freshet/messaging';
+import type { BusMessage, Delivery, DeliveryBatch, EventBus, SubscribeOptions, Subscription, SubscriptionHealth, TopicConfig } from '@freshet/messaging';
 
 export class PrefixedEventBus implements EventBus {
   constructor(
@@ -20,6 +20,19 @@ export class PrefixedEventBus implements EventBus {
       // Groups too: two deployments sharing a cluster must never share a consumer group.
       group: this.prefix + options.group,
       handle: (delivery: Delivery) => options.handle(this.unprefixed(delivery)),
+      ...(options.handleBatch
+        ? {
+            handleBatch: (batch: DeliveryBatch) =>
+              options.handleBatch
+                ? options.handleBatch({
+                    topic: this.unprefixedTopic(batch.topic),
+                    partition: batch.partition,
+                    deliveries: batch.deliveries.map((delivery) => this.unprefixed(delivery)),
+                    heartbeat: () => batch.heartbeat(),
+                  })
+                : Promise.resolve(),
+          }
+        : {}),
     });
     return { group: options.group, topics: [...options.topics], close: () => subscription.close() };
   }
@@ -41,6 +54,10 @@ export class PrefixedEventBus implements EventBus {
         group: health.group.slice(this.prefix.length),
         topics: health.topics.map((topic) => (topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic)),
       }));
+  }
+
+  private unprefixedTopic(topic: string): string {
+    return this.prefix !== '' && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
   }
 
   private unprefixed(delivery: Delivery): Delivery {

@@ -1,14 +1,19 @@
-// Appends consumed events to the event log in batches: every handler awaits the batch its record
-// went into, so its offset is committed only after the record is in Postgres, while events that
-// arrive together (several partitions at once) share one transaction.
-import { NonRetriableError } from '@freshet/messaging';
+// Appends consumed events to the event log in batches: every caller awaits the append its
+// records went into, so offsets are committed only after the records are in Postgres, while what
+// arrives together (a bus batch, several partitions at once) shares one transaction — one
+// multi-row INSERT … ON CONFLICT DO NOTHING per 1000 records.
+import { NonRetriableError, isUnavailable } from '@freshet/messaging';
 import { InvalidRecordError, type EventLog, type NewRecord } from '@freshet/storage';
 
+/** Per record of an `addAll` call: stored (or a duplicate), or why it was not. */
+export type IngestOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
 interface Pending {
-  readonly record: NewRecord;
-  resolve(): void;
-  reject(error: unknown): void;
+  readonly records: readonly NewRecord[];
+  settle(outcomes: readonly IngestOutcome[]): void;
 }
+
+const STORED: IngestOutcome = { ok: true };
 
 export class IngestBatcher {
   private pending: Pending[] = [];
@@ -16,17 +21,26 @@ export class IngestBatcher {
 
   constructor(
     private readonly eventLog: EventLog,
-    /** Called after each committed batch with how many records were new. */
+    /** Called after each committed append with how many records were new. */
     private readonly onAppended: (inserted: number) => void,
-    private readonly maxBatch = 500,
+    /** Records per append: groups are never split, so one append may hold one larger group. */
+    private readonly maxBatch = 5000,
   ) {}
 
-  add(record: NewRecord): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
+  /** One record; rejects with why it could not be stored (NonRetriableError when it never can). */
+  async add(record: NewRecord): Promise<void> {
+    const [outcome] = await this.addAll([record]);
+    if (outcome && !outcome.ok) throw outcome.error;
+  }
+
+  /** Several records, appended together (with whatever else is pending); one outcome per record. */
+  addAll(records: readonly NewRecord[]): Promise<IngestOutcome[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return new Promise<IngestOutcome[]>((resolve) => {
+      this.pending.push({ records, settle: (outcomes) => resolve([...outcomes]) });
       if (!this.flushing) {
         this.flushing = true;
-        // Let the other partitions' handlers of this turn join the batch.
+        // Let the other partitions' handlers of this turn join the append.
         setImmediate(() => void this.flush());
       }
     });
@@ -35,30 +49,49 @@ export class IngestBatcher {
   private async flush(): Promise<void> {
     try {
       while (this.pending.length > 0) {
-        const batch = this.pending.slice(0, this.maxBatch);
-        this.pending = this.pending.slice(batch.length);
-        try {
-          const result = await this.eventLog.append(batch.map((p) => p.record));
-          for (const p of batch) p.resolve();
-          this.onAppended(result.inserted.length);
-        } catch (error) {
-          if (batch.length === 1) (batch[0] as Pending).reject(classify(error));
-          // One bad record must not fail its neighbours: retry them one by one.
-          else for (const p of batch) await this.appendOne(p);
+        let count = 0;
+        let take = 0;
+        while (take < this.pending.length && (take === 0 || count + (this.pending[take] as Pending).records.length <= this.maxBatch)) {
+          count += (this.pending[take] as Pending).records.length;
+          take++;
         }
+        const groups = this.pending.slice(0, take);
+        this.pending = this.pending.slice(take);
+        await this.append(groups);
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  private async appendOne(p: Pending): Promise<void> {
+  private async append(groups: readonly Pending[]): Promise<void> {
     try {
-      const result = await this.eventLog.append([p.record]);
-      p.resolve();
+      const result = await this.eventLog.append(groups.flatMap((group) => group.records));
+      for (const group of groups) group.settle(group.records.map(() => STORED));
       this.onAppended(result.inserted.length);
     } catch (error) {
-      p.reject(classify(error));
+      const total = groups.reduce((n, group) => n + group.records.length, 0);
+      // The database is away: every record waits for it alike (the bus retries the batches).
+      if (total === 1 || isUnavailable(error)) {
+        for (const group of groups) group.settle(group.records.map(() => ({ ok: false, error: classify(error) })));
+        return;
+      }
+      // One bad record must not fail its neighbours: the records one by one.
+      for (const group of groups) {
+        const outcomes: IngestOutcome[] = [];
+        for (const record of group.records) outcomes.push(await this.appendOne(record));
+        group.settle(outcomes);
+      }
+    }
+  }
+
+  private async appendOne(record: NewRecord): Promise<IngestOutcome> {
+    try {
+      const result = await this.eventLog.append([record]);
+      this.onAppended(result.inserted.length);
+      return STORED;
+    } catch (error) {
+      return { ok: false, error: classify(error) };
     }
   }
 }

@@ -21,7 +21,7 @@ import {
   type PlannerCursor,
   type TickResult,
 } from '@freshet/domain';
-import { NonRetriableError, type EventBus } from '@freshet/messaging';
+import { NonRetriableError, isNonRetriable, type EventBus } from '@freshet/messaging';
 import { CursorVersionConflictError, RecordTypes, type EventLog, type EventRecord, type JsonValue, type NewRecord } from '@freshet/storage';
 import type { ServiceLogger } from '../logger';
 import { DefinitionsBook, toDomainSpecs } from './definitions-book';
@@ -146,6 +146,36 @@ export class PlannerCore {
   async ingest(event: AnyCloudEvent): Promise<void> {
     if (event.type === 'dev.freshet.definitions.v1') rejectInvalidDefinitions(event.data);
     await this.batcher.add(recordOfEvent(event));
+  }
+
+  /**
+   * Stores a batch of consumed events with one event-log append (shared with whatever else is
+   * pending); resolves once they are in the log (then the batch's offsets may be committed) and
+   * says which events (by index) the planner will never take, and why: those are dead-lettered
+   * without failing their neighbours. A failure of the log itself rejects the whole batch, which
+   * the bus then retries (records already stored are duplicates the log ignores).
+   */
+  async ingestBatch(events: readonly AnyCloudEvent[]): Promise<{ readonly rejected: readonly { readonly index: number; readonly error: unknown }[] }> {
+    const rejected: { index: number; error: unknown }[] = [];
+    const records: NewRecord[] = [];
+    const indexes: number[] = [];
+    events.forEach((event, index) => {
+      try {
+        if (event.type === 'dev.freshet.definitions.v1') rejectInvalidDefinitions(event.data);
+        records.push(recordOfEvent(event));
+        indexes.push(index);
+      } catch (error) {
+        if (!isNonRetriable(error)) throw error;
+        rejected.push({ index, error });
+      }
+    });
+    const outcomes = await this.batcher.addAll(records);
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) return;
+      if (!isNonRetriable(outcome.error)) throw outcome.error;
+      rejected.push({ index: indexes[i] as number, error: outcome.error });
+    });
+    return { rejected: rejected.sort((a, b) => a.index - b.index) };
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,7 @@
 // One behavioural suite for every EventBus adapter (in-memory and Kafka). Call it from a spec
 // file with a factory; each test uses its own topics and groups, so it runs on a shared broker.
 import { decode, type DeadLetterV1 } from '@freshet/contracts';
-import { NonRetriableError, TypedBus, type Delivery, type EventBus, type RetryPolicy, type Subscription } from '@freshet/messaging';
+import { NonRetriableError, TypedBus, type BatchResult, type Delivery, type DeliveryBatch, type EventBus, type RetryPolicy, type Subscription } from '@freshet/messaging';
 import { uniqueName } from '../infra/endpoints';
 import { waitFor } from '../wait';
 
@@ -54,6 +54,25 @@ export function eventBusContract(name: string, options: EventBusContractOptions)
         fromBeginning: true,
         ...(extra.maxAttempts !== undefined ? { maxAttempts: extra.maxAttempts } : {}),
         handle,
+      });
+      subscriptions.push(subscription);
+      return subscription;
+    };
+
+    /** A batch subscriber; `handle` (the one-at-a-time fallback) accepts everything unless given. */
+    const subscribeBatches = async (
+      group: string,
+      handleBatch: (batch: DeliveryBatch) => Promise<BatchResult | void>,
+      extra: { maxBatchSize?: number; maxAttempts?: number; handle?: (delivery: Delivery) => Promise<void> } = {},
+    ) => {
+      const subscription = await bus.subscribe({
+        topics: [topic],
+        group,
+        fromBeginning: true,
+        ...(extra.maxAttempts !== undefined ? { maxAttempts: extra.maxAttempts } : {}),
+        ...(extra.maxBatchSize !== undefined ? { maxBatchSize: extra.maxBatchSize } : {}),
+        handle: extra.handle ?? (() => Promise.resolve()),
+        handleBatch,
       });
       subscriptions.push(subscription);
       return subscription;
@@ -273,6 +292,109 @@ export function eventBusContract(name: string, options: EventBusContractOptions)
       expect(after).toEqual(['next']);
       expect(letters[0]).toMatchObject({ nonRetriable: false, attempts: 3, originalKey: 'k' });
       expect(letters[0]?.reason).toContain('handler keeps failing');
+    });
+
+    describe('batches', () => {
+      it('hands over one partition at a time in offset order, at most maxBatchSize, each message once, order per key kept', async () => {
+        const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+        // Published before anyone consumes, so a partition has many messages waiting at once.
+        await bus.publish(topic, keys.flatMap((key) => Array.from({ length: 20 }, (_, i) => ({ key, value: `${key}:${i}` }))));
+        const batches: Received[][] = [];
+        await subscribeBatches(
+          uniqueName('g'),
+          (batch) => {
+            batches.push(batch.deliveries.map(received));
+            return Promise.resolve();
+          },
+          { maxBatchSize: 7 },
+        );
+        await wait(() => batches.flat().length >= 120, '120 messages in batches');
+        const all = batches.flat();
+        expect(new Set(all.map((r) => r.value)).size).toBe(120);
+        expect(all).toHaveLength(120);
+        for (const batch of batches) {
+          expect(batch.length).toBeLessThanOrEqual(7);
+          expect(new Set(batch.map((r) => r.partition)).size).toBe(1);
+          const offsets = batch.map((r) => BigInt(r.offset));
+          offsets.slice(1).forEach((offset, i) => expect(offset).toBe((offsets[i] as bigint) + 1n));
+        }
+        expect(Math.max(...batches.map((b) => b.length))).toBeGreaterThan(1);
+        for (const key of keys) {
+          expect({ key, sequence: all.filter((r) => r.key === key).map((r) => r.value) }).toEqual({ key, sequence: Array.from({ length: 20 }, (_, i) => `${key}:${i}`) });
+        }
+      });
+
+      it('commits after the batch is handled: a batch that failed while a dependency was down comes again, whole', async () => {
+        await bus.publish(topic, [
+          { key: 'same', value: 'one' },
+          { key: 'same', value: 'two' },
+        ]);
+        const tries: string[][] = [];
+        let failuresLeft = 1;
+        await subscribeBatches(uniqueName('g'), (batch) => {
+          tries.push(batch.deliveries.map((d) => `${d.value.toString('utf8')}#${d.attempt}`));
+          if (failuresLeft-- > 0) return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+          return Promise.resolve();
+        });
+        await wait(() => tries.flat().includes('two#2'), 'the batch again after the failure');
+        expect(tries.slice(0, 2)).toEqual([
+          ['one#1', 'two#1'],
+          ['one#2', 'two#2'],
+        ]);
+      });
+
+      it('dead-letters a rejected message with the reason and handles the rest of its batch and what follows', async () => {
+        const letters = await deadLetters();
+        await bus.publish(topic, [
+          { key: 'k', value: 'good-1' },
+          { key: 'k', value: 'bad' },
+          { key: 'k', value: 'good-2' },
+        ]);
+        const handled: string[] = [];
+        await subscribeBatches(uniqueName('g'), (batch) => {
+          const rejected: { offset: string; error: unknown }[] = [];
+          for (const delivery of batch.deliveries) {
+            const value = delivery.value.toString('utf8');
+            if (value === 'bad') rejected.push({ offset: delivery.offset, error: new NonRetriableError('bad is not a valid value', 'BAD_VALUE') });
+            else handled.push(value);
+          }
+          return Promise.resolve({ rejected });
+        });
+        await wait(() => handled.includes('good-2') && letters.length >= 1, 'the good messages handled and the bad one dead-lettered');
+        await bus.publish(topic, [{ key: 'k', value: 'later' }]);
+        await wait(() => handled.includes('later'), 'a later message');
+        expect(handled).toEqual(['good-1', 'good-2', 'later']);
+        expect(letters).toHaveLength(1);
+        expect(letters[0]).toMatchObject({ originalTopic: topic, originalKey: 'k', nonRetriable: true, value: { data: 'bad' } });
+        expect(letters[0]?.reason).toContain('bad is not a valid value');
+      });
+
+      it('a batch that throws goes one message at a time through handle: the bad one alone is dead-lettered, in order', async () => {
+        const letters = await deadLetters();
+        await bus.publish(topic, [
+          { key: 'k', value: 'm1' },
+          { key: 'k', value: 'poison' },
+          { key: 'k', value: 'm3' },
+        ]);
+        const single: string[] = [];
+        await subscribeBatches(
+          uniqueName('g'),
+          (batch) =>
+            batch.deliveries.some((d) => d.value.toString('utf8') === 'poison') ? Promise.reject(new Error('the batch has a bad message')) : Promise.resolve(),
+          {
+            handle: (delivery) => {
+              const value = delivery.value.toString('utf8');
+              if (value === 'poison') return Promise.reject(new NonRetriableError('poison cannot be handled', 'POISON'));
+              single.push(value);
+              return Promise.resolve();
+            },
+          },
+        );
+        await wait(() => single.includes('m3') && letters.length >= 1, 'm1 and m3 handled alone, poison dead-lettered');
+        expect(single).toEqual(['m1', 'm3']);
+        expect(letters).toHaveLength(1);
+        expect(letters[0]?.reason).toContain('poison cannot be handled');
+      });
     });
 
     it('does not redeliver a committed message to a new member of the same group', async () => {

@@ -92,7 +92,7 @@ function drawGraph(svg, assets, { highlight = null, rankdir = 'LR' } = {}) {
   });
   const nodes = assets.map((a) => {
     const n = g.node(a.key);
-    const sub = a.partitions ? `${a.partitions.materialized}/${a.partitions.total} partitions` : a.kind === 'materializable' ? (a.lagMinutes === null ? a.status : `lag ${minutes(a.lagMinutes)}`) : a.kind === 'source' ? 'source' : 'observed source';
+    const sub = a.partitions ? (a.partitions.scope && a.partitions.scope.total < a.partitions.total ? `${a.partitions.scope.materialized}/${a.partitions.scope.total} recent of ${a.partitions.total}` : `${a.partitions.materialized}/${a.partitions.total} partitions`) : a.kind === 'materializable' ? (a.lagMinutes === null ? a.status : `lag ${minutes(a.lagMinutes)}`) : a.kind === 'source' ? 'source' : 'observed source';
     return `<g class="node status-${esc(a.status)}${a.key === highlight ? ' current' : ''}" data-asset="${esc(a.key)}" data-status="${esc(a.status)}" transform="translate(${n.x - n.width / 2},${n.y - n.height / 2})">
       <title>${esc(a.key)}: ${esc(a.status)}</title>
       <rect width="${n.width}" height="${n.height}" ${a.key === highlight ? 'stroke-width="3"' : ''}></rect>

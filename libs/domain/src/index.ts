@@ -18,7 +18,7 @@ export { currentDataTime, effectiveDataTime, failedDataTime, inProgressDataTime 
 export { executionPeriod, lagMinutes, mergePeriods, nextViolationAt, overdueMinutes, partitionDeadline, type Period } from './freshness/freshness';
 export { CURSOR_VERSION, decodeCursor, emptyCursor, type AssetCursor, type OwedEntry, type PlannerCursor } from './cursor/cursor';
 export { evaluate, type EvaluateOptions } from './planner/evaluate';
-export { partitionsInScope } from './rules/partition-scope';
+export { partitionsInScope, scopeProgress } from './rules/partition-scope';
 export * from './planner/types';
 export { parseScenario, type Scenario, type ScenarioStep } from './simulate/scenario';
 export { runScenario, Simulation, type EvaluateStepResult, type ScenarioResult } from './simulate/simulator';

@@ -1,7 +1,7 @@
 // The live table `freshet dev` prints: one row per asset with its status, data time, lag, next
 // freshness deadline, and the planner's last decision about it and why. Built from the planner's
 // latest tick (its graph and state), so it shows exactly what the planner sees.
-import { IndexSet, currentDataTime, nextViolationAt, partitionsInScope, stalenessOf, type AssetNode } from '@freshet/domain';
+import { IndexSet, currentDataTime, nextViolationAt, scopeProgress, stalenessOf, type AssetNode } from '@freshet/domain';
 import type { TickReport } from '@freshet/runtime';
 
 export interface AssetRow {
@@ -69,11 +69,10 @@ function statusOf(report: TickReport, node: AssetNode, now: number): string {
   if (node.partitions) {
     const materialized = h?.materialized() ?? IndexSet.EMPTY;
     const total = node.partitions.countAt(now);
-    const existing = total > 0 ? IndexSet.range(0, total - 1) : IndexSet.EMPTY;
-    const scope = partitionsInScope(node, existing, existing);
+    const scope = scopeProgress(node, materialized, now);
     const prefix = running ? 'running, ' : '';
     // A scoped policy pursues recent partitions only: progress is counted over those, the rest shown as context.
-    if (scope.size < total) return `${prefix}${materialized.intersect(scope).size}/${scope.size} recent (of ${total})`;
+    if (scope && scope.total < total) return `${prefix}${scope.materialized}/${scope.total} recent (of ${total})`;
     return `${prefix}${materialized.size}/${total} partitions`;
   }
   if (running) return 'running';

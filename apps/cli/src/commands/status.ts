@@ -4,6 +4,11 @@ import type { Command } from 'commander';
 import type { AssetView } from '@freshet/api';
 import { ApiClient, formatMinutes, formatTime, printJson, renderColumns, withApi, type ApiClientOptions } from './api-client';
 
+/** `73/73 recent of 25325` under a scoped policy (what automation pursues), else `48/50 partitions`. */
+function partitionProgress(p: NonNullable<AssetView['partitions']>): string {
+  return p.scope && p.scope.total < p.total ? `${p.scope.materialized}/${p.scope.total} recent of ${p.total}` : `${p.materialized}/${p.total} partitions`;
+}
+
 interface StatusOptions extends ApiClientOptions {
   readonly json?: boolean;
 }
@@ -32,7 +37,7 @@ export async function status(options: StatusOptions): Promise<number> {
 export function statusTable(assets: readonly AssetView[]): string {
   const rows = assets.map((a) => [
     a.key,
-    a.partitions ? `${a.status} (${a.partitions.materialized}/${a.partitions.total} partitions)` : a.status,
+    a.partitions ? `${a.status} (${partitionProgress(a.partitions)})` : a.status,
     formatTime(a.dataTime),
     formatMinutes(a.lagMinutes),
     formatTime(a.nextDeadline),

@@ -1,7 +1,7 @@
 // What the API and the UI show about each asset, computed from the leading planner's own graph
 // and state (its latest tick), so they show exactly what the planner sees: status (fresh, stale,
 // overdue, missing, running), data time, lag, next deadline, staleness causes, partitions.
-import { currentDataTime, nextViolationAt, stalenessOf, type AssetNode, type StaleCauseDetail } from '@freshet/domain';
+import { IndexSet, currentDataTime, nextViolationAt, scopeProgress, stalenessOf, type AssetNode, type StaleCauseDetail } from '@freshet/domain';
 import type { TickReport } from '@freshet/runtime';
 
 export const ASSET_STATUSES = ['fresh', 'stale', 'overdue', 'missing', 'running', 'source'] as const;
@@ -18,6 +18,8 @@ export interface PartitionSummary {
   readonly materialized: number;
   readonly running: number;
   readonly failed: number;
+  /** The recent partitions the policy's partitionScopeMinutes keeps up to date (older ones are a backfill's job); null without a scope. */
+  readonly scope: { readonly total: number; readonly materialized: number } | null;
 }
 
 export interface AssetView {
@@ -85,9 +87,10 @@ export function assetView(report: TickReport, node: AssetNode, now: number): Ass
   else if (node.kind === 'observableSource') status = history?.observationChanges.length ? 'fresh' : 'missing';
   else if (node.partitions) {
     const total = node.partitions.countAt(now);
-    const materialized = history?.materialized().size ?? 0;
+    const materializedSet = history?.materialized() ?? IndexSet.EMPTY;
+    const materialized = materializedSet.size;
     const failed = history ? history.attempts.filter(history.attempts.keys(), (a) => a.status === 'failed').difference(history.materialized()).size : 0;
-    partitions = { total, materialized, running: history?.inFlight().size ?? 0, failed };
+    partitions = { total, materialized, running: history?.inFlight().size ?? 0, failed, scope: scopeProgress(node, materializedSet, now) };
     const newest = total > 0 ? total - 1 : null;
     const newestStatus = newest === null ? null : stalenessOf(graph, state, node, newest, now);
     if (newestStatus?.status === 'stale') staleCauses = newestStatus.causes.map(causeView);

@@ -23,3 +23,12 @@ export function partitionsInScope(node: AssetNode, existing: IndexSet, set: Inde
   const from = (node.partitions.windowAt(containing)?.start ?? threshold) < threshold ? containing + 1 : containing;
   return set.intersect(IndexSet.range(from, Number.MAX_SAFE_INTEGER));
 }
+
+/** How far the partitions in scope are built, for views; null when the policy sets no scope. */
+export function scopeProgress(node: AssetNode, materialized: IndexSet, now: number): { readonly total: number; readonly materialized: number } | null {
+  if (node.automation.partitionScopeMinutes === null || !node.partitions || !node.isTimePartitioned) return null;
+  const count = node.partitions.countAt(now);
+  const existing = count > 0 ? IndexSet.range(0, count - 1) : IndexSet.EMPTY;
+  const scope = partitionsInScope(node, existing, existing);
+  return { total: scope.size, materialized: materialized.intersect(scope).size };
+}

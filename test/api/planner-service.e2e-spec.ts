@@ -36,6 +36,7 @@ describe('the planner service API and every service\'s metrics and health on the
         ['postgres', true],
         ['redis', true],
         ['kafka', true],
+        ['consumers', true],
       ]);
       expect((await call(base(app), 'GET', '/health/live', { token: null })).status).toBe(200);
     }

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const consumerLag = consumerLagProbe(ops, config.topicPrefix, PLANNER_GROUP, [TOPICS.definitions.name, TOPICS.observations.name, TOPICS.runEvents.name], () => consumed.pending());
   const app = await NestFactory.createMicroservice(
     PlannerModule.forRoot({ ...adapters, adapters, logger, tickMs: config.plannerTickMs }),
-    { strategy: new FreshetBusServer({ bus: consumed, group: PLANNER_GROUP, fromBeginning: true }), logger: ['error', 'warn'] },
+    // A partition's whole fetch (up to 5000 events) in one batch: one event-log append and one commit.
+    { strategy: new FreshetBusServer({ bus: consumed, group: PLANNER_GROUP, fromBeginning: true, maxBatchSize: 5000 }), logger: ['error', 'warn'] },
   );
   app.useGlobalFilters(new BusErrorPassthroughFilter());
   app.enableShutdownHooks();

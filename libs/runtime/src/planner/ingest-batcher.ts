@@ -24,7 +24,7 @@ export class IngestBatcher {
     /** Called after each committed append with how many records were new. */
     private readonly onAppended: (inserted: number) => void,
     /** Records per append: groups are never split, so one append may hold one larger group. */
-    private readonly maxBatch = 5000,
+    private readonly maxBatch = 10_000,
   ) {}
 
   /** One record; rejects with why it could not be stored (NonRetriableError when it never can). */

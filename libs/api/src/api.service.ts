@@ -145,18 +145,16 @@ export class ApiService {
   }
 
   async materialize(input: MaterializeInput): Promise<PlannedRun[]> {
-    const report = this.report();
-    const runs = await materialize(this.deps.eventLog, report, this.deps.planner.currentEpoch ?? 0, input, this.now());
+    // Between two ticks: a tick deciding the same asset partitions meanwhile would request them again.
+    const runs = await this.deps.planner.betweenTicks(() => materialize(this.deps.eventLog, this.report(), this.deps.planner.currentEpoch ?? 0, input, this.now()));
     for (const run of runs) this.deps.logger.log(`api: run ${run.runId} requested by hand (${run.assetPartitions.map((ap) => ap.asset).join(', ')})`);
-    this.deps.planner.requestTick();
     await this.untilPlannerSees((report) => runs.every((run) => report.state.run(run.runId) !== undefined));
     return runs;
   }
 
   async backfill(input: BackfillInput): Promise<LaunchedBackfill> {
-    const launched = await launchBackfill(this.deps.eventLog, this.report(), input, this.now());
+    const launched = await this.deps.planner.betweenTicks(() => launchBackfill(this.deps.eventLog, this.report(), input, this.now()));
     this.deps.logger.log(`api: backfill ${launched.backfillId} of ${input.asset} ${input.from}..${input.to} launched (${launched.assetPartitions.length} asset partitions)`);
-    this.deps.planner.requestTick();
     await this.untilPlannerSees((report) => report.state.backfill(launched.backfillId) !== undefined);
     return launched;
   }

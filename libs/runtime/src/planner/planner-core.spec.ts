@@ -4,6 +4,7 @@ import { InMemoryGraphCache, InMemoryLeaderLease } from '@freshet/cache';
 import { createEvent, topicConfigs, type AnyCloudEvent, type DefinitionsV1 } from '@freshet/contracts';
 import { InMemoryEventBus, silentBusLogger } from '@freshet/messaging';
 import { createEmbeddedEventLog, type EventLog } from '@freshet/storage';
+import { PlannerState } from '@freshet/domain';
 import { waitFor } from '@freshet/testing';
 import { silentLogger } from '../logger';
 import { PlannerCore } from './planner-core';
@@ -108,5 +109,45 @@ describe('PlannerCore', () => {
     };
     await expect(core.ingest(definitions(cyclic))).rejects.toMatchObject({ nonRetriable: true, code: 'INVALID_DEFINITIONS' });
     expect(await eventLog.latestStorageId()).toBe(0);
+  });
+
+  it('runs a write made on its behalf between two ticks, never during one, and ticks after it', async () => {
+    const core = await planner();
+    await core.ingest(definitions());
+    await waitFor(() => core.latestTick() !== null, { timeoutMs: 20_000, description: 'a first tick' });
+    const ticks: number[] = [];
+    core.onTick((report) => ticks.push(report.at));
+    let inside = false;
+    const during: boolean[] = [];
+    core.onTick(() => during.push(inside));
+    const result = await core.betweenTicks(async () => {
+      inside = true;
+      // Events keep asking for ticks while the write runs; none may start before it ends.
+      await core.ingest(observation('v1'));
+      core.requestTick();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      inside = false;
+      return 'written';
+    });
+    expect(result).toBe('written');
+    await waitFor(async () => (await requests()).length === 1 && ticks.length > 0, { timeoutMs: 20_000, description: 'the request the next tick makes' });
+    expect(during.every((d) => !d)).toBe(true);
+  });
+
+  it('has the state forget its update log up to the cursor after each tick (it would grow with every record)', async () => {
+    const compact = jest.spyOn(PlannerState.prototype, 'compact');
+    try {
+      const core = await planner();
+      await core.ingest(definitions());
+      for (const v of ['v1', 'v2', 'v3']) await core.ingest(observation(v));
+      await waitFor(async () => (await requests()).length === 1, { timeoutMs: 20_000, description: 'a request for child' });
+      core.requestTick();
+      await core.idle();
+      const cursor = core.latestTick()?.result.cursor.lastStorageId ?? 0;
+      expect(cursor).toBeGreaterThan(0);
+      expect(compact).toHaveBeenLastCalledWith(cursor);
+    } finally {
+      compact.mockRestore();
+    }
   });
 });

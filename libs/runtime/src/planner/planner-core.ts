@@ -111,6 +111,9 @@ export class PlannerCore {
   // Serialized evaluation loop.
   private tickWanted = false;
   private ticking: Promise<void> | null = null;
+  /** Ticks and writes made on the planner's behalf (manual runs, backfills) take turns on this chain. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private compactedUpTo = 0;
 
   constructor(
     private readonly deps: PlannerDeps,
@@ -206,6 +209,26 @@ export class PlannerCore {
     });
   }
 
+  /**
+   * Runs `write` between two ticks, never during one: a run requested by hand while a tick is
+   * deciding the same asset partition would otherwise be requested twice. The next tick sees
+   * what `write` appended.
+   */
+  async betweenTicks<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.inTurn(write);
+    try {
+      return await result;
+    } finally {
+      this.requestTick();
+    }
+  }
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
   /** Waits for the running tick, if any (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.ticking) await this.ticking;
@@ -278,6 +301,7 @@ export class PlannerCore {
     if (followUps.length > 0) await this.deps.eventLog.append(followUps);
     if (this.graph) {
       this.state = new PlannerState(this.graph);
+      this.compactedUpTo = 0;
       void this.publishGraph();
     }
     const applied = await this.catchUp();
@@ -318,6 +342,7 @@ export class PlannerCore {
   private async reapplyBefore(storageId: number): Promise<void> {
     if (!this.graph) return;
     this.state = new PlannerState(this.graph);
+    this.compactedUpTo = 0;
     this.storageIdByEventId.clear();
     let after = 0;
     for (;;) {
@@ -421,7 +446,7 @@ export class PlannerCore {
       this.tickWanted = false;
       const started = Date.now();
       try {
-        await this.tickOnce();
+        await this.inTurn(() => this.tickOnce());
       } catch (error) {
         this.deps.logger.error(`planner tick failed: ${describe(error)}`);
         if (error instanceof CursorVersionConflictError) await this.reloadCursor();
@@ -473,6 +498,12 @@ export class PlannerCore {
     }
     this.cursor = result.cursor;
     this.fullNextTick = false;
+    // No later tick asks what changed at or before the cursor (a rebuild replays the log), so the
+    // state's update log forgets it: without this it grows with every record of a long-lived planner.
+    if (result.cursor.lastStorageId > this.compactedUpTo) {
+      state.compact(result.cursor.lastStorageId);
+      this.compactedUpTo = result.cursor.lastStorageId;
+    }
     // Our own request records must be in the state before the next evaluation.
     if (writes.records.length > 0) {
       await this.catchUp();

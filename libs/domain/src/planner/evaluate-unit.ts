@@ -101,6 +101,29 @@ function readOlderInput(ctx: TickContext, inputs: MaterializationEntry['inputs']
 
 const EVENT_RULES = ['missing', 'parentUpdated', 'codeVersionChanged'] as const;
 
+// Every evaluated asset asks which rules its policy turns on; the answer depends only on the
+// policy, so it is worked out once per (shared, immutable) automation object, in rule order.
+const eventRulesOf = new WeakMap<AssetNode['automation'], readonly MaterializeRule[]>();
+const skipRulesOf = new WeakMap<AssetNode['automation'], readonly (readonly [SkipRuleName, SkipRule])[]>();
+
+function eventRules(automation: AssetNode['automation']): readonly MaterializeRule[] {
+  let rules = eventRulesOf.get(automation);
+  if (!rules) {
+    rules = EVENT_RULES.filter((name) => automation.materializeOn.has(name)).map((name) => MATERIALIZE_RULES[name]);
+    eventRulesOf.set(automation, rules);
+  }
+  return rules;
+}
+
+function skipRules(automation: AssetNode['automation']): readonly (readonly [SkipRuleName, SkipRule])[] {
+  let rules = skipRulesOf.get(automation);
+  if (!rules) {
+    rules = SKIP_ORDER.filter((name) => automation.skipOn.has(name)).map((name) => [name, SKIP_RULES[name]] as const);
+    skipRulesOf.set(automation, rules);
+  }
+  return rules;
+}
+
 function pushAll<T>(into: T[], items: readonly T[]): void {
   for (const it of items) into.push(it);
 }
@@ -111,7 +134,7 @@ function materializeHits(ctx: TickContext, node: AssetNode): { hits: Hit[]; wake
   let wakeAt: Instant | null = null;
   if (node.kind !== 'materializable') return { hits, wakeAt };
   if (node.automation.policy !== 'none') {
-    for (const name of EVENT_RULES) if (on.has(name)) pushAll(hits, MATERIALIZE_RULES[name](ctx, node));
+    for (const rule of eventRules(node.automation)) pushAll(hits, rule(ctx, node));
     if (on.has('freshness')) {
       const plan = planFreshness(ctx, node);
       pushAll(hits, plan.hits);
@@ -161,8 +184,7 @@ function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits:
   // A freshness-driven candidate is held back by its refresh cone instead of by outdated
   // ancestors: ancestors that satisfy the required data time, or run with it, do not hold it.
   const driven = freshnessDriven(ctx, node) ? automatic.intersect(ctx.existing(node)) : IndexSet.EMPTY;
-  for (const name of SKIP_ORDER) {
-    if (!node.automation.skipOn.has(name)) continue;
+  for (const [name, rule] of skipRules(node.automation)) {
     // Backfill partitions are exempt from recentFailure (backfillInProgress is sorted out by the caller).
     let scope = name === 'recentFailure' ? automatic : candidates;
     // The outdated-ancestor walk is the costly one: a candidate already held back by a missing or
@@ -171,7 +193,7 @@ function skipsFor(ctx: TickContext, node: AssetNode, candidates: IndexSet, hits:
       for (const held of out) scope = scope.difference(held.partitions);
       scope = scope.difference(driven);
     }
-    pushAll(out, SKIP_RULES[name](ctx, node, scope, hits));
+    pushAll(out, rule(ctx, node, scope, hits));
   }
   if (!driven.isEmpty()) for (const w of freshnessGate(ctx, node).waiting) out.push({ ...w, partitions: w.partitions.intersect(driven) });
   // A backfill runs parents first.

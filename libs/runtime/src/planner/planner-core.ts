@@ -74,6 +74,14 @@ const READ_PAGE = 5000;
 /** Shortest time from one tick's start to the next one's (event-driven ticks only; deadlines use their timer). */
 const MIN_TICK_GAP_MS = 50;
 const MAX_WAKE_DELAY_MS = 2_000_000_000;
+/**
+ * A cursor that moved without any decision to write is saved at most this often (wall clock):
+ * under a stream of events it moves on every tick, and each save is a transaction on the event
+ * log's append lock that ingestion waits for. Decisions are always written with the cursor they
+ * were made at, so a planner that dies between two saves re-evaluates from the older cursor,
+ * exactly as if it had ticked less often.
+ */
+const CURSOR_ONLY_SAVE_MS = 1000;
 
 export class PlannerCore {
   readonly instanceId: string;
@@ -102,6 +110,9 @@ export class PlannerCore {
   private cursorVersion = 0;
   private persistedCursorJson = '';
   private lastPersistAt = 0;
+  /** Wall-clock time of the last cursor save, and the timer that saves a cursor left unsaved. */
+  private lastSaveWallMs = 0;
+  private cursorSaveTimer?: NodeJS.Timeout;
   private fullNextTick = true;
   private readonly storageIdByEventId = new Map<string, number>();
   private lastTick: TickReport | null = null;
@@ -270,8 +281,10 @@ export class PlannerCore {
     this.epoch = null;
     if (this.safetyTimer) clearInterval(this.safetyTimer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.cursorSaveTimer) clearTimeout(this.cursorSaveTimer);
     this.safetyTimer = undefined;
     this.wakeTimer = undefined;
+    this.cursorSaveTimer = undefined;
     await this.idle();
     await this.relay.stop();
   }
@@ -483,8 +496,14 @@ export class PlannerCore {
       previousSkipSignature: this.lastSkipSignature,
     });
     const cursorJson = JSON.stringify({ ...result.cursor, lastTickAt: null });
+    const wallMs = Date.now();
+    const cursorMoved = cursorJson !== this.persistedCursorJson;
     const mustPersist =
-      writes.records.length > 0 || writes.outbox.length > 0 || cursorJson !== this.persistedCursorJson || now - this.lastPersistAt >= 10_000;
+      writes.records.length > 0 ||
+      writes.outbox.length > 0 ||
+      now - this.lastPersistAt >= 10_000 ||
+      (cursorMoved && wallMs - this.lastSaveWallMs >= CURSOR_ONLY_SAVE_MS);
+    if (!mustPersist && cursorMoved) this.saveCursorLater(CURSOR_ONLY_SAVE_MS - (wallMs - this.lastSaveWallMs));
     if (mustPersist) {
       const appended = await this.deps.eventLog.append(writes.records, {
         outbox: writes.outbox,
@@ -493,6 +512,7 @@ export class PlannerCore {
       this.cursorVersion = appended.cursorVersion ?? this.cursorVersion + 1;
       this.persistedCursorJson = cursorJson;
       this.lastPersistAt = now;
+      this.lastSaveWallMs = wallMs;
       this.lastSkipSignature = writes.skipSignature;
       if (writes.outbox.length > 0) this.relay.kick();
     }
@@ -513,6 +533,15 @@ export class PlannerCore {
     const report: TickReport = { at: now, result, runIds: writes.runIds, graph, state, durationMs: performance.now() - started, readUpTo: this.appliedUpTo };
     this.lastTick = report;
     for (const listener of this.tickListeners) listener(report);
+  }
+
+  /** A tick after `delayMs` saves the cursor a tick left unsaved (the stream may have stopped meanwhile). */
+  private saveCursorLater(delayMs: number): void {
+    if (this.cursorSaveTimer) return;
+    this.cursorSaveTimer = setTimeout(() => {
+      this.cursorSaveTimer = undefined;
+      this.requestTick();
+    }, Math.max(0, delayMs));
   }
 
   /** A timer at the exact instant the domain asked to be woken (a deadline passes without events). */

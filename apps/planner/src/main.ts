@@ -9,7 +9,6 @@ import { BusErrorPassthroughFilter, FreshetBusServer } from '@freshet/messaging'
 import { createServiceAdapters, jsonLineLogger, type PlannerCore } from '@freshet/runtime';
 import { startApiServer } from '@freshet/api';
 import { FreshetMetrics, consumerLagProbe, instrumentBus, serviceHealth } from '@freshet/observability';
-import { countBatches } from './count-batches';
 import { PLANNER_GROUP, PlannerModule } from './planner.module';
 import { PLANNER_CORE } from './planner.tokens';
 
@@ -21,7 +20,7 @@ async function main(): Promise<void> {
   await adapters.bus.ensureTopics(topicConfigs());
   // Operations: metrics of what is consumed and decided, readiness of Postgres, Redis and Kafka.
   const metrics = new FreshetMetrics('planner');
-  const consumed = instrumentBus(countBatches(adapters.bus, metrics), metrics);
+  const consumed = instrumentBus(adapters.bus, metrics); // batches count their messages, once
   const ops = serviceHealth({ kafka: config.kafka, eventLog: adapters.eventLog, redis: adapters.redis });
   ops.health.add(adapters.consumersCheck); // unready while a subscription is not consuming (crashed, rejoining)
   const consumerLag = consumerLagProbe(ops, config.topicPrefix, PLANNER_GROUP, [TOPICS.definitions.name, TOPICS.observations.name, TOPICS.runEvents.name], () => consumed.pending());

@@ -1,5 +1,6 @@
 // Readiness checks against the real infrastructure, and against addresses where nothing listens.
 import { Redis } from 'ioredis';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { kafkaBrokers, redisUrl } from '@freshet/testing';
 import { HealthChecks } from './health';
 import { eventLogCheck, kafkaCheck, redisCheck } from './probes';
@@ -49,6 +50,29 @@ describe('readiness checks of Kafka, Redis and Postgres', () => {
       expect(JSON.stringify(report)).not.toContain('secret');
     } finally {
       await kafka.close();
+    }
+  });
+});
+
+describe('the Kafka consumer lag query', () => {
+  it('answers on a fresh client, before any readiness check', async () => {
+    const topic = `lag-probe-${process.pid}-${Date.now()}`;
+    const kafka = new Kafka({ brokers: kafkaBrokers(), clientId: 'lag-probe-test', logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await admin.connect();
+    await producer.connect();
+    const check = kafkaCheck({ brokers: kafkaBrokers(), clientId: 'lag-probe-test' });
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+      await producer.send({ topic, messages: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }, { key: 'c', value: '3' }] });
+      // Nothing committed by the group: every message is lag.
+      expect(await check.consumerLag(`${topic}-group`, [topic])).toBe(3);
+    } finally {
+      await check.close();
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
     }
   });
 });

@@ -54,8 +54,12 @@ export function kafkaCheck(options: KafkaCheckOptions): KafkaCheck {
         ...(options.ssl === undefined ? {} : { ssl: typeof options.ssl === 'boolean' ? options.ssl : { ...options.ssl } }),
         ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
       });
-      admin = kafka.admin();
-      connected = admin.connect();
+      const fresh = kafka.admin();
+      admin = fresh;
+      // Connected means the cluster metadata is loaded too: without it (retries off) a first
+      // fetchOffsets fails with "No brokers in the broker pool", so a scrape that came before any
+      // readiness check, or right after a failed one replaced the client, lost the lag line.
+      connected = fresh.connect().then(async () => void (await fresh.describeCluster()));
     }
     const mine = admin;
     try {

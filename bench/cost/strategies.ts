@@ -2,6 +2,7 @@
 
 import {
   buildAssetGraph,
+  computeDataVersion,
   evaluate,
   PlannerState,
   type AssetGraph,
@@ -34,7 +35,8 @@ export class FreshetStrategy implements Strategy {
   private cursor: PlannerCursor | null = null;
   private wake: Instant | null = null;
   private dirty = true;
-  private readonly inputs = new Map<string, Record<string, InputPointer>>();
+  /** Steps started and not yet ended: the inputs they read and when they started. */
+  private readonly steps = new Map<string, { readonly inputs: Record<string, InputPointer>; readonly start: Instant }>();
   ticks = 0;
   tickCpuMs = 0;
   /** Requests per asset and reason. */
@@ -53,12 +55,11 @@ export class FreshetStrategy implements Strategy {
   }
 
   init(ex: Executor): void {
-    // The same bootstrap every strategy starts from: sources observed, every asset materialized at `from`.
+    // The same bootstrap every strategy starts from: sources observed, every asset materialized at
+    // `from`. The warehouse is as Freshet found it: materializations reported without a run, so
+    // the planner knows no compute time yet (an instant run would teach it 0 ms for every asset).
     for (const s of ex.warehouse.sources) this.log.append({ type: 'observation', asset: s.key, partition: null, dataVersion: s.versionAt(ex.from) }, ex.from);
-    this.log.instantRun(
-      ex.warehouse.assets.map((a) => ({ asset: a.key, partition: null })),
-      ex.from,
-    );
+    for (const a of ex.warehouse.assets) this.log.materialize({ asset: a.key, partition: null }, null, this.log.inputsOf({ asset: a.key, partition: null }, ex.from), ex.from);
   }
 
   onSourceChange(_ex: Executor, source: string, version: string, t: number): void {
@@ -67,16 +68,25 @@ export class FreshetStrategy implements Strategy {
   }
 
   onStepStart(_ex: Executor, runId: string, asset: string, t: number): void {
-    this.inputs.set(`${runId}/${asset}`, this.log.inputsOf({ asset, partition: null }, t));
+    this.steps.set(`${runId}/${asset}`, { inputs: this.log.inputsOf({ asset, partition: null }, t), start: t });
   }
 
   onStepEnd(_ex: Executor, runId: string, asset: string, t: number): void {
     const key = `${runId}/${asset}`;
-    const inputs = this.inputs.get(key);
-    if (!inputs) throw new Error(`step ${key} ended without starting`);
-    this.inputs.delete(key);
-    this.log.materialize({ asset, partition: null }, runId, inputs, t);
+    const step = this.steps.get(key);
+    if (!step) throw new Error(`step ${key} ended without starting`);
+    this.steps.delete(key);
+    // As a worker does: the step's own duration travels on the record the planner learns from.
+    this.materialize(asset, runId, step.inputs, t, t - step.start);
     this.dirty = true;
+  }
+
+  /** The record a worker writes (RecordLog.materialize's, plus the step's `durationMs`). */
+  private materialize(asset: string, runId: string, inputs: Record<string, InputPointer>, at: Instant, durationMs: number): void {
+    const codeVersion = this.graph.get(asset)?.codeVersion ?? runId;
+    // Every warehouse asset reads tracked inputs: code + inputs decide its data version.
+    const dataVersion = computeDataVersion(codeVersion, inputs);
+    this.log.append({ type: 'materialization', asset, partition: null, runId, codeVersion, dataVersion, inputs, durationMs }, at);
   }
 
   onRunFinished(_ex: Executor, runId: string, t: number): void {

@@ -1,8 +1,13 @@
 // Demand-driven freshness planning (README "Freshness planning"): the refresh cone, waiting on
 // ancestors, duration-aware periods, and the duration estimates they rest on.
 
+import { buildAssetGraph } from '../graph/asset-graph';
+import { evaluate } from '../planner/evaluate';
+import type { NewRecord } from '../records/records';
 import { play, requestedKeys, skippedReasons } from '../simulate/play';
 import { DurationEstimates } from '../state/durations';
+import { PlannerState } from '../state/planner-state';
+import { currentInputs } from '../versions/data-version';
 
 const MINUTE = 60_000;
 const lazy = { defaultAutomation: 'lazy' };
@@ -43,7 +48,7 @@ describe('refresh cone', () => {
     expect(aps.find((ap) => ap.asset === 'c')?.sentence).toContain('freshness policy of d');
   });
 
-  it('is not due before 0.9·lag without duration history', () => {
+  it('is not due before 0.9·lag when its steps were timed at 0 ms (instant runs)', () => {
     const p = play(diamond, [{ run: { assets: ['a', 'b', 'c', 'd'] } }, { evaluate: {}, at: '2024-01-01T00:26:00Z' }], lazy);
     expect(requestedKeys(p.evaluations[0])).toEqual([]);
     expect(p.evaluations[0]?.tick.nextWakeAt).toBe(Date.UTC(2024, 0, 1, 0, 27));
@@ -73,7 +78,7 @@ describe('refresh cone', () => {
 });
 
 describe('duration-aware periods', () => {
-  it('open 1.25 × the critical path before the deadline once compute times are known', () => {
+  it('open 1.1 × the critical path + 5 % of the lag before the deadline once compute times are known', () => {
     const p = play(
       [{ key: 'a' }, { key: 'b', deps: ['a'], freshness: { maximumLagMinutes: 60 } }],
       [
@@ -86,9 +91,30 @@ describe('duration-aware periods', () => {
       lazy,
     );
     expect(requestedKeys(p.evaluations[0])).toEqual(['a', 'b']);
-    // Data time 01:14 (a is a root: its own materialization time) + 60m − 1.25 × 20m = 01:49.
+    // Data time 01:14 (a is a root: its own materialization time) + 60m − (1.1 × 20m + 3m) = 01:49.
     expect(requestedKeys(p.evaluations[1])).toEqual([]);
     expect(p.evaluations[1]?.tick.nextWakeAt).toBe(Date.UTC(2024, 0, 1, 1, 49));
     expect(requestedKeys(p.evaluations[2])).toEqual(['a', 'b']);
+  });
+});
+
+describe('compute times never seen', () => {
+  // a -> b, b with a 60-minute policy, both materialized at 00:00 without a run (reported by hand,
+  // or before Freshet took over): nothing says how long they take.
+  const graph = buildAssetGraph([{ key: 'a' }, { key: 'b', deps: ['a'], freshness: { maximumLagMinutes: 60 } }], { defaultAutomation: 'lazy' });
+  const state = new PlannerState(graph);
+  let storageId = 0;
+  const append = (r: NewRecord, at: number): void => state.apply({ ...r, storageId: ++storageId, timestamp: at });
+  const t0 = Date.UTC(2024, 0, 1);
+  append({ type: 'materialization', asset: 'a', partition: null, runId: null, codeVersion: '1', dataVersion: 'a1', inputs: {} }, t0);
+  append({ type: 'materialization', asset: 'b', partition: null, runId: null, codeVersion: '1', dataVersion: 'b1', inputs: currentInputs(graph, state, 'b', 0, t0) }, t0);
+
+  it('open the refresh at half the lag, not at 0.9·lag', () => {
+    expect(state.durations.estimate('a')).toBeNull();
+    const early = evaluate(graph, state, null, t0 + 29 * MINUTE);
+    expect(early.runs).toEqual([]);
+    expect(early.nextWakeAt).toBe(t0 + 30 * MINUTE);
+    const due = evaluate(graph, state, early.cursor, t0 + 30 * MINUTE);
+    expect(due.runs.flatMap((r) => r.assetPartitions.map((ap) => ap.asset))).toEqual(['a', 'b']);
   });
 });

@@ -9,21 +9,44 @@
 // The plan is computed once per tick, before any asset is evaluated (it depends only on the
 // state and `now`), and memoized on the tick context.
 
-import { effectiveDataTime, failedDataTime } from '../data-time/data-time';
+import { dataTimeAfterRun, effectiveDataTime, failedDataTime } from '../data-time/data-time';
 import type { AssetNode } from '../graph/asset-graph';
 import type { Instant } from '../partitions/types';
 import type { TickContext } from '../planner/context';
 import type { SkipReason } from '../planner/types';
 import { UNPARTITIONED } from '../state/asset-history';
+import type { RunState } from '../state/planner-state';
 import { executionPeriod, lagMs, MINUTE_MS } from './freshness';
 import { cronRefOf } from './policy-clock';
 
-/** Without duration history a refresh starts at 0.9·lag, as in reference §2.6. */
+/** The earliest a refresh starts is 0.9·lag (reference §2.6), even with instantaneous compute. */
 const MIN_MARGIN_SHARE = 0.1;
-/** Headroom over the estimated critical path (estimates are peaks of what was seen, not bounds). */
-const PATH_HEADROOM = 1.25;
+/**
+ * Headroom over the estimated critical path. The estimates are already slow-decaying peaks of
+ * what was seen; a larger factor makes every refresh earlier, hence more frequent, and more
+ * frequent refreshes collide more often with each other's runs (cost benchmark).
+ */
+const PATH_HEADROOM = 1.1;
+/**
+ * Added to the margin: what the critical path does not see. Every asset requested in a tick goes
+ * into one run, where a step waits for its parents requested for other policies too, and an
+ * ancestor may be taken by another policy's run just before this one starts.
+ */
+const SAFETY_SHARE = 0.05;
+/**
+ * While a step the refresh waits on has never been timed, it starts at half the lag: a policy
+ * is usually set at twice its pipeline or more, and guessing short makes the first refresh late.
+ */
+const UNKNOWN_MARGIN_SHARE = 0.5;
 /** A period never opens before eff + 0.1·lag, even when the chain is longer than the lag allows. */
 const MAX_MARGIN_SHARE = 0.9;
+/**
+ * An ancestor whose data time is at most this share of the lag short of the required data time is
+ * fresh enough: reading it costs the policy a refresh that much earlier next time, refreshing it
+ * again costs a run of it and of everything between (a shared ancestor was usually just refreshed
+ * for another policy). Never more than half the way from the current data time to the required one.
+ */
+const SLACK_SHARE = 0.2;
 /** Without a retry delay, a failed ancestor is retried for a policy after 0.9·lag (Dagster's back-off). */
 const FAILURE_BACKOFF_SHARE = 0.9;
 
@@ -36,7 +59,7 @@ export interface Blocker {
 export interface Demand {
   /** The asset whose own policy asks for the refresh. */
   readonly asset: AssetNode;
-  /** The data time the refresh must reach (the start of the period that opened). */
+  /** The data time the ancestors must have: older ones are refreshed (or, in flight, waited for). */
   readonly required: Instant;
   /** Ancestors to refresh with it (and members of their non-subsettable multi-assets), by index. */
   readonly cone: ReadonlySet<number>;
@@ -45,6 +68,11 @@ export interface Demand {
    * for them to land (they are never requested twice); the rest of the cone runs meanwhile.
    */
   readonly pending: ReadonlySet<number>;
+  /**
+   * Ancestors in flight whose run would land too late for the deadline: what reads them reads
+   * their current data (newer than the asset's own) instead of waiting (`parentInProgress`).
+   */
+  readonly readAsIs: ReadonlySet<number>;
   /** Non-empty: the asset waits, and nothing is requested for this demand. */
   readonly blockers: readonly Blocker[];
 }
@@ -89,13 +117,53 @@ export function refreshPlanOf(ctx: TickContext): RefreshPlan {
   return plan;
 }
 
+/**
+ * The longest chain of a refresh from now (steps with headroom, waits for runs in flight as
+ * expected), whether a step on any chain was never timed, and whether the longest one waits.
+ */
+interface Path {
+  readonly ms: number;
+  readonly unknown: boolean;
+  readonly waits: boolean;
+}
+
+const NO_PATH: Path = { ms: 0, unknown: false, waits: false };
+
+function longer(a: Path, b: Path): Path {
+  const top = a.ms >= b.ms ? a : b;
+  return { ms: top.ms, unknown: a.unknown || b.unknown, waits: top.waits };
+}
+
+function then(start: Path, step: Path): Path {
+  return { ms: start.ms + step.ms, unknown: start.unknown || step.unknown, waits: start.waits };
+}
+
+/** An ancestor in flight that the demand waits for. */
+interface Landing {
+  /** When its run is expected to land it (from the run's start and the estimated durations). */
+  readonly at: Instant;
+  readonly unknown: boolean;
+  /** Its run will not reach the required data time: it runs again once it has landed. */
+  readonly again: boolean;
+}
+
+interface Walk {
+  readonly cone: ReadonlySet<number>;
+  readonly pending: ReadonlySet<number>;
+  readonly readAsIs: ReadonlySet<number>;
+  readonly landings: ReadonlyMap<number, Landing>;
+  readonly blockers: readonly Blocker[];
+}
+
 class Planner {
   /** Longest chain of estimated durations through refreshable ancestors, ending at each node. */
-  private readonly fullPathMemo: Float64Array;
+  private readonly fullPathMemo: (Path | undefined)[];
+  /** Expected landing of an asset in an in-flight run, by run id and node index. */
+  private readonly landingMemo = new Map<string, Map<number, Path>>();
   private readonly wakeAt = new Map<number, Instant>();
 
   constructor(private readonly ctx: TickContext) {
-    this.fullPathMemo = new Float64Array(ctx.graph.nodes.length).fill(-1);
+    this.fullPathMemo = new Array<Path | undefined>(ctx.graph.nodes.length);
   }
 
   plan(): RefreshPlan {
@@ -104,12 +172,14 @@ class Planner {
     const touched = new Set<number>();
     for (const node of ctx.graph.withPolicy) {
       if (!holdsFreshnessDemand(node)) continue;
-      const demand = this.demandOf(node);
-      if (demand) {
-        demands.set(node.index, demand);
-        for (const j of node.unit) touched.add(j);
-        for (const j of demand.cone) touched.add(j);
-      }
+      const found = this.demandOf(node);
+      if (found) demands.set(node.index, found);
+    }
+    for (const d of demands.values()) {
+      for (const j of d.asset.unit) touched.add(j);
+      for (const j of d.cone) touched.add(j);
+    }
+    for (const node of ctx.graph.withPolicy) {
       // A wake-up earlier than the one the cursor holds must be evaluated to be recorded.
       const wake = this.wakeAt.get(node.index);
       const held = ctx.assetCursor(node.key)?.wakeAt;
@@ -134,40 +204,79 @@ class Planner {
     if (prev === undefined || at < prev) this.wakeAt.set(node.index, Math.ceil(at));
   }
 
-  private weight(node: AssetNode): number {
-    return this.ctx.state.durations.estimate(node.key) ?? 0;
+  /** A step's estimated duration, `headroom` times over. */
+  private step(node: AssetNode, headroom = PATH_HEADROOM): Path {
+    const ms = this.ctx.state.durations.estimate(node.key);
+    return ms === null ? { ms: 0, unknown: true, waits: false } : { ms: headroom * ms, unknown: false, waits: false };
   }
 
-  private fullPath(node: AssetNode): number {
-    const memo = this.fullPathMemo[node.index] as number;
-    if (memo >= 0) return memo;
-    let longest = 0;
+  private fullPath(node: AssetNode): Path {
+    const memo = this.fullPathMemo[node.index];
+    if (memo) return memo;
+    let longest = NO_PATH;
     for (const e of node.parents) {
       const p = this.ctx.graph.node(e.parent);
-      if (refreshable(p)) longest = Math.max(longest, this.fullPath(p));
+      if (refreshable(p)) longest = longer(longest, this.fullPath(p));
     }
-    const out = this.weight(node) + longest;
+    const out = then(longest, this.step(node));
     this.fullPathMemo[node.index] = out;
     return out;
   }
 
-  /** Longest chain of estimated durations through the cone, ending at the demanding asset. */
-  private conePath(node: AssetNode, cone: ReadonlySet<number>): number {
-    const path = new Map<number, number>();
-    const longestInto = (n: AssetNode): number => {
-      let longest = 0;
+  /**
+   * When `run` is expected to land `node`, as a path from the run's start: its step starts once
+   * the run's steps for its parents have landed, and takes its estimated duration.
+   */
+  private landingIn(run: RunState, node: AssetNode): Path {
+    let memo = this.landingMemo.get(run.runId);
+    if (!memo) {
+      memo = new Map();
+      this.landingMemo.set(run.runId, memo);
+    }
+    const hit = memo.get(node.index);
+    if (hit) return hit;
+    let start: Path = { ms: run.createdAt, unknown: false, waits: false };
+    for (const e of node.parents) {
+      const p = this.ctx.graph.node(e.parent);
+      if (!run.planned.get(p.key)?.has(UNPARTITIONED)) continue;
+      if (run.materialized.get(p.key)?.has(UNPARTITIONED)) {
+        const landed = this.ctx.history(p).materializations.get(UNPARTITIONED);
+        if (landed?.runId === run.runId) start = longer(start, { ms: landed.timestamp, unknown: false, waits: false });
+      } else start = longer(start, this.landingIn(run, p));
+    }
+    // The expected landing, not a bound: no headroom (the margin adds it to what follows).
+    const out = then(start, this.step(node, 1));
+    memo.set(node.index, out);
+    return out;
+  }
+
+  /**
+   * Longest chain through the refresh, from now until the demanding asset lands: cone members
+   * run now, an ancestor in flight can be read once it lands (or, if it runs again, after that).
+   */
+  private conePath(node: AssetNode, walk: Walk): Path {
+    const { now } = this.ctx;
+    const path = new Map<number, Path>();
+    const longestInto = (n: AssetNode): Path => {
+      let longest = NO_PATH;
       for (const e of n.parents) {
         const p = path.get(e.parent);
-        if (p !== undefined && p > longest) longest = p;
+        if (p) longest = longer(longest, p);
       }
       return longest;
     };
     // Node indices are topological: parents come first.
-    for (const i of [...cone].sort((a, b) => a - b)) {
+    for (const i of [...walk.cone, ...walk.pending].sort((a, b) => a - b)) {
       const n = this.ctx.graph.node(i);
-      path.set(i, this.weight(n) + longestInto(n));
+      const landing = walk.landings.get(i);
+      if (!landing) {
+        path.set(i, then(longestInto(n), this.step(n)));
+        continue;
+      }
+      const lands: Path = { ms: Math.max(0, landing.at - now), unknown: landing.unknown, waits: true };
+      path.set(i, landing.again ? then(longer(lands, longestInto(n)), this.step(n)) : lands);
     }
-    return this.weight(node) + longestInto(node);
+    return then(longestInto(node), this.step(node));
   }
 
   private demandOf(node: AssetNode): Demand | null {
@@ -176,18 +285,22 @@ class Planner {
     if (!policy) return null;
     const lag = lagMs(policy);
     const eff = effectiveDataTime(ctx.graph, ctx.state, node, ctx.now);
-    const margin = (pathMs: number): number => Math.min(Math.max(MIN_MARGIN_SHARE * lag, PATH_HEADROOM * pathMs), MAX_MARGIN_SHARE * lag);
+    const floor = (path: Path): number => Math.max(MIN_MARGIN_SHARE * lag, path.unknown ? UNKNOWN_MARGIN_SHARE * lag : 0);
+    const margin = (path: Path): number => Math.min(Math.max(floor(path), path.ms + SAFETY_SHARE * lag), MAX_MARGIN_SHARE * lag);
+    const cron = cronRefOf(policy.cronSchedule, policy.cronTimezone) !== null;
     let required: Instant;
-    if (cronRefOf(policy.cronSchedule, policy.cronTimezone) || eff === null) {
+    let accepted: Instant;
+    if (cron || eff === null) {
       // Cron: the refresh for tick T must start at or after T − lag to carry data ≥ T − lag, and
       // land before T; starting as soon as it may leaves the whole lag for the chain. No data
-      // time yet: due now, for data of the last `lag` (reference §2.6).
+      // time yet: due now, for data of the last `lag` (reference §2.6). Either is a hard floor.
       const period = executionPeriod(policy, eff, ctx.now);
       if (period.start > ctx.now) {
         this.wake(node, period.start);
         return null;
       }
       required = period.start;
+      accepted = required;
     } else {
       const deadline = eff + lag;
       // The earliest the refresh can need to start: every refreshable ancestor re-run.
@@ -196,26 +309,49 @@ class Planner {
         this.wake(node, required);
         return null;
       }
+      accepted = required - Math.min(SLACK_SHARE * lag, (required - eff) / 2);
     }
     // Walked even if the asset itself is in flight (a run that will not reach the required data
     // time): its cone runs now, and the asset once that run has landed.
-    const { cone, pending, blockers } = this.walk(node, required, lag);
-    if (!cronRefOf(policy.cronSchedule, policy.cronTimezone) && eff !== null) {
-      // Only the cone runs: its critical path says how late the refresh may start.
-      const opens = eff + lag - margin(this.conePath(node, cone));
+    let walk = this.walk(node, accepted, lag, null);
+    if (!cron && eff !== null) {
+      const deadline = eff + lag;
+      let path = this.conePath(node, walk);
+      if (walk.pending.size > 0 && ctx.now + path.ms > deadline) {
+        // Waiting for an ancestor in flight would land after the deadline: read what it holds now
+        // instead, where that is newer than the asset's own data (late data beats a violation).
+        const hurried = this.walk(node, accepted, lag, eff);
+        const hurriedPath = this.conePath(node, hurried);
+        if (hurriedPath.ms < path.ms) {
+          walk = hurried;
+          path = hurriedPath;
+        }
+      }
+      // Only the cone runs, after what it waits for: its critical path says how late it may start.
+      const opens = deadline - margin(path);
       if (opens > ctx.now) {
-        this.wake(node, opens);
+        // Waiting on a run in flight, the refresh lands as late whenever the rest starts: what
+        // changes is that run landing, and its record wakes the planner (its expected landing too).
+        const byPath = path.ms + SAFETY_SHARE * lag > floor(path) && margin(path) < MAX_MARGIN_SHARE * lag;
+        const landing = path.waits && byPath ? this.firstLanding(walk) : Number.POSITIVE_INFINITY;
+        this.wake(node, Number.isFinite(landing) ? landing : opens);
         return null;
       }
     }
-    return { asset: node, required, cone, pending, blockers };
+    return { asset: node, required: accepted, cone: walk.cone, pending: walk.pending, readAsIs: walk.readAsIs, blockers: walk.blockers };
   }
 
-  /** The refresh cone of `node` for data time `required`, and the ancestors it cannot get. */
-  private walk(node: AssetNode, required: Instant, lag: number): { cone: Set<number>; pending: Set<number>; blockers: Blocker[] } {
+  /**
+   * The refresh cone of `node` for data time `required`, what it waits for, and what it cannot
+   * get. With `readAbove`, an ancestor in flight whose current data time is newer than that is
+   * read as it is rather than waited for.
+   */
+  private walk(node: AssetNode, required: Instant, lag: number, readAbove: Instant | null): Walk {
     const { ctx } = this;
     const cone = new Set<number>();
     const pending = new Set<number>();
+    const readAsIs = new Set<number>();
+    const landings = new Map<number, Landing>();
     const seen = new Set<number>([node.index]);
     const blockers: Blocker[] = [];
     const stack: AssetNode[] = [node];
@@ -246,14 +382,41 @@ class Planner {
         if (current !== null && current >= required) continue;
         const blocker = this.blockerOf(node, parent, required, lag);
         if (blocker) blockers.push(blocker);
-        else if (ctx.history(parent).hasInFlight()) pending.add(parent.index);
-        else join(parent);
+        else if (ctx.history(parent).hasInFlight()) {
+          if (readAbove !== null && current !== null && current > readAbove) {
+            readAsIs.add(parent.index);
+            continue;
+          }
+          // Never requested twice: what reads it waits for it to land. If its run will not reach
+          // the required data time it runs again after, so its own ancestors are walked too.
+          const landing = this.landingOf(parent, required);
+          pending.add(parent.index);
+          landings.set(parent.index, landing);
+          if (landing.again) stack.push(parent);
+        } else join(parent);
       }
     }
     blockers.sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0));
-    return { cone, pending, blockers };
+    return { cone, pending, readAsIs, landings, blockers };
   }
 
+  private firstLanding(walk: Walk): Instant {
+    let first = Number.POSITIVE_INFINITY;
+    for (const l of walk.landings.values()) if (l.at > this.ctx.now) first = Math.min(first, l.at);
+    return first;
+  }
+
+  /** When the run in flight lands `node`, and whether the data it read reaches `required`. */
+  private landingOf(node: AssetNode, required: Instant): Landing {
+    const { ctx } = this;
+    const attempt = ctx.history(node).attempts.get(UNPARTITIONED);
+    const run = attempt ? ctx.state.run(attempt.runId) : undefined;
+    if (!run) return { at: ctx.now, unknown: true, again: false };
+    const lands = this.landingIn(run, node);
+    // Its sources are read at the run's start at the earliest: as of then, what will it hold?
+    const dataTime = dataTimeAfterRun(ctx.graph, ctx.state, run, node, run.createdAt, ctx.now);
+    return { at: lands.ms, unknown: lands.unknown, again: dataTime === null || dataTime < required };
+  }
   /** Why an ancestor whose data is older than required cannot be refreshed now, if it cannot. */
   private blockerOf(demander: AssetNode, parent: AssetNode, required: Instant, lag: number): Blocker | null {
     const { ctx } = this;

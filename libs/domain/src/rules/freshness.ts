@@ -52,6 +52,13 @@ function demandsOn(ctx: TickContext, node: AssetNode): Demand[] {
   return own ? [own, ...via] : [...via];
 }
 
+/** Does a demand on `node` read in-flight `parent` as it is rather than wait for it to land? */
+export function readsAsIs(ctx: TickContext, node: AssetNode, parent: number): boolean {
+  if (node.partitions) return false;
+  for (const d of demandsOn(ctx, node)) if (d.readAsIs.has(parent)) return true;
+  return false;
+}
+
 /** Is `node` a freshness-driven candidate this tick? */
 export function freshnessDriven(ctx: TickContext, node: AssetNode): boolean {
   return !node.partitions && demandsOn(ctx, node).length > 0;

@@ -40,6 +40,8 @@ export interface CostRun {
   readonly eager: StrategyFigures | null;
   readonly bound: readonly AssetBound[];
   readonly boundTotal: number;
+  /** The looser bound (every ancestor refreshed instantly), as reported before the tighter one. */
+  readonly relaxedBoundTotal: number;
   readonly planner: FreshetStrategy;
   /** Violation minutes by the planner's own violated/resolved events (a cross-check). */
   readonly plannerViolationMinutes: number;
@@ -59,6 +61,7 @@ export function runCost(w: Warehouse, o: CostOptions = {}): CostRun {
   const hourly = withBaselines ? figures(w, new Executor(w).run(new HourlyCronStrategy())) : null;
   const eager = withBaselines ? figures(w, new Executor(w).run(new EagerStrategy())) : null;
   const bound = lowerBound(w, freshetRun.bootstrap);
+  const relaxed = lowerBound(w, freshetRun.bootstrap, { parentsAlwaysFresh: true });
   const open = new Map<string, number>();
   let plannerMinutes = 0;
   for (const c of planner.violationChanges) {
@@ -70,7 +73,17 @@ export function runCost(w: Warehouse, o: CostOptions = {}): CostRun {
     }
   }
   for (const since of open.values()) plannerMinutes += (w.to - since) / MINUTE;
-  return { warehouse: w, freshet, hourly, eager, bound, boundTotal: bound.reduce((n, b) => n + b.refreshes, 0), planner, plannerViolationMinutes: plannerMinutes };
+  return {
+    warehouse: w,
+    freshet,
+    hourly,
+    eager,
+    bound,
+    boundTotal: bound.reduce((n, b) => n + b.refreshes, 0),
+    relaxedBoundTotal: relaxed.reduce((n, b) => n + b.refreshes, 0),
+    planner,
+    plannerViolationMinutes: plannerMinutes,
+  };
 }
 
 /** Every asset lazy except leaf marts (eager), none of them skipping on parentOutdated. */
@@ -110,14 +123,20 @@ function printRun(run: CostRun, detail: boolean): void {
   }
   const infeasible = run.bound.filter((b) => b.infeasible).length;
   console.log(`  ${'lower bound (any scheduler)'.padEnd(24)} ${String(run.boundTotal).padStart(16)} ${(run.boundTotal / n).toFixed(1).padStart(10)} ${'0'.padStart(14)} ${''.padStart(12)}${infeasible > 0 ? `   (${infeasible} assets infeasible even for an ideal scheduler)` : ''}`);
+  console.log(`  ${'  relaxed (instant chains)'.padEnd(24)} ${String(run.relaxedBoundTotal).padStart(16)} ${(run.relaxedBoundTotal / n).toFixed(1).padStart(10)} ${'0'.padStart(14)} ${''.padStart(12)}`);
   console.log(`  Freshet ticks: ${run.planner.ticks}, planner CPU ${(run.planner.tickCpuMs / 1000).toFixed(1)} s in total (${(run.planner.tickCpuMs / Math.max(1, run.planner.ticks)).toFixed(2)} ms per tick)`);
   console.log(`  cross-check: violation minutes from the planner's own violated/resolved events: ${run.plannerViolationMinutes.toFixed(0)}`);
   const ratio = run.freshet.total / Math.max(1, run.boundTotal);
   console.log(targetLine('Freshet freshness violation', `${run.freshet.totalViolationMinutes.toFixed(0)} min`, '0 min', run.freshet.totalViolationMinutes === 0));
   console.log(targetLine('Freshet materializations / lower bound', `${ratio.toFixed(2)}×`, '≤ 1.2×', ratio <= 1.2));
+  const relaxedRatio = run.freshet.total / Math.max(1, run.relaxedBoundTotal);
+  console.log(targetLine('  … / relaxed bound (instant chains)', `${relaxedRatio.toFixed(2)}×`, '≤ 1.2×', relaxedRatio <= 1.2));
   if (run.hourly) {
     const share = run.freshet.total / Math.max(1, run.hourly.total);
     console.log(targetLine('Freshet materializations / hourly cron', `${(100 * share).toFixed(0)}%`, '≤ 30%', share <= 0.3));
+    // Any scheduler that meets every policy needs at least the bound: the 30 % target is out of reach when the bound is above it.
+    const floor = run.boundTotal / Math.max(1, run.hourly.total);
+    if (floor > 0.3) console.log(`  note: the lower bound alone is ${(100 * floor).toFixed(0)}% of the hourly cron (${run.boundTotal} / ${run.hourly.total}): no scheduler that meets every policy reaches 30% on this trace.`);
   }
   if (run.freshet.totalViolationMinutes > 0)
     console.log('  note: Freshet misses policies here, so its materialization counts are not savings: it did not do all the work the policies need.');
@@ -155,8 +174,9 @@ function main(): void {
   );
   console.log(`  policies: ${warehouse.assets.filter((a) => a.freshness).length} assets (lags 30 min–12 h, and "0 9 * * *" with 60 or 540 min), each lag ≥ 2 × its compute path`);
   console.log('  lower bound: per asset, the fewest refreshes that keep its own policy and its descendants’ (shifted by the shortest');
-  console.log('  compute path between them) met at every instant/cron tick, if each refresh reflects the sources as of its start,');
-  console.log('  with parents always fresh; greedy latest-start interval cover, optimal for that relaxation (bench/README.md).');
+  console.log('  compute path between them) met at every instant/cron tick, if each refresh reflects the freshest data that can have');
+  console.log('  flowed down to it through its parents’ compute by its start; greedy latest-start interval cover, optimal for that');
+  console.log('  relaxation (bench/README.md). "relaxed": the same with every ancestor refreshed instantly (the looser bound).');
   console.log('');
   const started = performance.now();
   const run = runCost(warehouse);

@@ -1,10 +1,12 @@
 // A lower bound on the materializations any scheduler needs to meet every freshness policy on
 // the trace, computed per asset by a greedy interval-cover argument (see bench/README.md).
 //
-// A refresh of asset U started at s takes d_U and carries data time at most
-// f_U(s) = min over U's source ancestors S of (S's first change after s) — it cannot reflect
-// data that did not exist when it started, and it reaches that only if every ancestor were
-// refreshed instantly. f_U is non-decreasing. U must satisfy its own policy and, for each
+// A refresh of asset U started at s takes d_U and carries data time at most f_U(s) = min over
+// U's parents p of: a source's first change after s; an asset's max(bootstrap data time of p,
+// f_p(s − d_p)) — U reads p's latest completed materialization, which started by s − d_p (data
+// flows down a chain no faster than its compute). f_U is non-decreasing. (The relaxed variant,
+// `parentsAlwaysFresh`, takes min over U's source ancestors of their first change after s, as if
+// every ancestor were refreshed instantly.) U must satisfy its own policy and, for each
 // descendant P with a policy, what P needs from it: P's materialization valid at t read U after
 // U's refresh completed, at least (shortest compute path from U's child to P) before t, so U's
 // refresh must carry data time ≥ t − lag_P and complete by t − shift(U, P). Everything else is
@@ -88,14 +90,46 @@ function deadline(r: Requirement, d: number, to: number): { by: number; needs: n
   return d + lag > to ? null : { by: d + lag - r.shiftMs, needs: d };
 }
 
-export function lowerBound(w: Warehouse, bootstrap: ReadonlyMap<string, number>): AssetBound[] {
+/** The most recent data a refresh of `key` started at `s` can carry, data flowing through its parents. */
+function flowDataTime(w: Warehouse, bootstrap: ReadonlyMap<string, number>): (key: string, s: number) => number {
+  const assets = new Map(w.assets.map((a) => [a.key, a]));
+  const timelines = new Map(w.sources.map((t) => [t.key, t]));
+  const f = (key: string, s: number): number => {
+    const a = assets.get(key);
+    if (!a) throw new Error(`unknown asset ${key}`);
+    let out = Number.POSITIVE_INFINITY;
+    for (const d of a.deps) {
+      const source = timelines.get(d);
+      if (source) {
+        out = Math.min(out, source.nextChangeAfter(s));
+        continue;
+      }
+      const parent = assets.get(d);
+      if (!parent) throw new Error(`unknown parent ${d}`);
+      // p's latest completed materialization before s: the bootstrap, or a refresh started by s − d_p.
+      const boot = bootstrap.get(d) ?? w.from;
+      const started = s - parent.durationMs;
+      out = Math.min(out, started < w.from ? boot : Math.max(boot, f(d, started)));
+    }
+    return out;
+  };
+  return f;
+}
+
+export interface BoundOptions {
+  /** The looser relaxation: every ancestor refreshed instantly (data reaches U as of its start). */
+  readonly parentsAlwaysFresh?: boolean;
+}
+
+export function lowerBound(w: Warehouse, bootstrap: ReadonlyMap<string, number>, o: BoundOptions = {}): AssetBound[] {
   const requirements = requirementsOf(w);
   const ancestors = sourceAncestors(w);
   const timelines = new Map(w.sources.map((s) => [s.key, s]));
+  const flow = flowDataTime(w, bootstrap);
   return w.assets.map((a) => {
     const reqs = requirements.get(a.key) ?? [];
     const srcs = (ancestors.get(a.key) ?? []).map((k) => timelines.get(k)).filter((s) => s !== undefined);
-    const best = (s: number): number => Math.min(...srcs.map((t) => t.nextChangeAfter(s)));
+    const best = o.parentsAlwaysFresh ? (s: number): number => Math.min(...srcs.map((t) => t.nextChangeAfter(s))) : (s: number): number => flow(a.key, s);
     let dataTime = bootstrap.get(a.key) ?? w.from;
     let refreshes = 0;
     let infeasible = false;

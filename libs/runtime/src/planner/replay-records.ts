@@ -64,6 +64,8 @@ export function plannerRecordOf(record: EventRecord, graph: AssetGraph, state: P
         dataVersion: str(payload['dataVersion']) ?? '',
         inputs: inputPointers(graph, node, inputs, resolve),
         dataTime: parseTime(payload['dataTime']),
+        // The compute time the worker measured: freshness planning opens refreshes early enough by it.
+        ...durationField(payload['durationMs']),
       };
     }
     case RecordTypes.request: {
@@ -115,6 +117,10 @@ export function plannerRecordOf(record: EventRecord, graph: AssetGraph, state: P
 function partitionFits(node: AssetNode, partition: string | null): boolean {
   if (!node.partitions) return partition === null;
   return partition !== null && node.partitions.indexOf(partition) !== null;
+}
+
+function durationField(value: JsonValue | undefined): { durationMs?: number } {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? { durationMs: value } : {};
 }
 
 function parseTime(value: JsonValue | undefined): number | null {

@@ -119,7 +119,10 @@ async function throughput(): Promise<void> {
         `2. planner: ${produced} observations produced in ${SECONDS} s (${(produced / SECONDS).toFixed(0)}/s); stored ${storedAtEnd} by the end ` +
           `(${(storedAtEnd / SECONDS).toFixed(0)}/s sustained), ${behind} behind; all stored after ${drained.toFixed(1)} s`,
       );
-      const perSecond = samples.map((s, i) => s.stored - (samples[i - 1]?.stored ?? 0)).slice(1);
+      // Seconds of the run only: the sampler goes on while the backlog drains after it, and those
+      // seconds (little or nothing left to store) are not throughput.
+      const during = samples.filter((s) => s.t <= SECONDS * 1000);
+      const perSecond = during.map((s, i) => s.stored - (during[i - 1]?.stored ?? 0)).slice(1);
       if (perSecond.length > 0) console.log(`   event-log records/s (all types, per second): median ${median(perSecond).toFixed(0)}, min ${Math.min(...perSecond)}, max ${Math.max(...perSecond)}`);
     } finally {
       clearInterval(sampler);

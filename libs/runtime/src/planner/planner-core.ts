@@ -476,6 +476,9 @@ export class PlannerCore {
     this.cursor = stored ? decodeCursor(stored.value) : emptyCursor();
     this.cursorVersion = stored?.version ?? 0;
     this.persistedCursorJson = JSON.stringify(this.cursor);
+    // The state forgot its update log up to the cursor it had; a cursor from behind that point
+    // would ask about updates it no longer knows: read the log again instead.
+    if (this.cursor.lastStorageId < this.compactedUpTo) await this.rebuild();
   }
 
   private async tickOnce(): Promise<void> {

@@ -11,6 +11,7 @@
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { TOPICS, encode } from '@freshet/contracts';
 import type { TypeOrmEventLog } from '@freshet/storage';
+import { PLANNER_CURSOR_NAME } from '@freshet/runtime';
 import { kafkaBrokers, waitFor } from '@freshet/testing';
 import { E2eStack, OutsideProducer, TopicRecorder } from '../test/support/stack';
 import { median, percentile } from './lib/stats';
@@ -112,12 +113,19 @@ async function throughput(): Promise<void> {
         }
       }
       const storedAtEnd = await stored();
+      const evaluatedAtEnd = await counter.evaluated();
       const behind = produced - storedAtEnd;
       await waitFor(async () => (await stored()) >= produced, { timeoutMs: 120_000, intervalMs: 200 });
       const drained = (Date.now() - start) / 1000;
+      // Planned = evaluated by the leading planner: its persisted cursor has passed the record.
+      await waitFor(async () => (await counter.evaluated()) >= produced, { timeoutMs: 120_000, intervalMs: 200 });
+      const planned = (Date.now() - start) / 1000;
       console.log(
         `2. planner: ${produced} observations produced in ${SECONDS} s (${(produced / SECONDS).toFixed(0)}/s); stored ${storedAtEnd} by the end ` +
           `(${(storedAtEnd / SECONDS).toFixed(0)}/s sustained), ${behind} behind; all stored after ${drained.toFixed(1)} s`,
+      );
+      console.log(
+        `   evaluated by the planner (its cursor past them): ${evaluatedAtEnd} by the end (${(evaluatedAtEnd / SECONDS).toFixed(0)}/s sustained); all evaluated after ${planned.toFixed(1)} s`,
       );
       // Seconds of the run only: the sampler goes on while the backlog drains after it, and those
       // seconds (little or nothing left to store) are not throughput.
@@ -152,6 +160,17 @@ class ObservationCounter {
     this.total += Number(rows[0]?.n ?? 0);
     this.after = latest;
     return this.total;
+  }
+
+  /** Observations at or before the leading planner's persisted cursor: the ones it has evaluated. */
+  async evaluated(): Promise<number> {
+    const cursor = (await this.log.loadCursor(PLANNER_CURSOR_NAME))?.value as { lastStorageId?: number } | undefined;
+    const upTo = cursor?.lastStorageId ?? 0;
+    const rows = await (this.log as TypeOrmEventLog).dataSource.query<{ n: string }[]>(
+      "SELECT count(*) AS n FROM event_log WHERE id <= $1 AND event_type = 'observation'",
+      [upTo],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 }
 

@@ -149,6 +149,14 @@ interface Landing {
 
 interface Walk {
   readonly cone: ReadonlySet<number>;
+  /**
+   * Refreshable ancestors read as they are although older than the required data time (within
+   * the slack): another policy may request them in the same tick, and then the run makes what
+   * reads them wait for them.
+   */
+  readonly slack: ReadonlySet<number>;
+  /** The required data time before the slack: what the slack ancestors are short of. */
+  readonly full: Instant;
   readonly pending: ReadonlySet<number>;
   readonly readAsIs: ReadonlySet<number>;
   readonly landings: ReadonlyMap<number, Landing>;
@@ -161,6 +169,11 @@ class Planner {
   /** Expected landing of an asset in an in-flight run, by run id and node index. */
   private readonly landingMemo = new Map<string, Map<number, Path>>();
   private readonly wakeAt = new Map<number, Instant>();
+  /**
+   * Demands whose data a refresh started now would carry (required ≤ now) but whose smaller cone
+   * may still wait: they join a refresh started this tick that shares their cone.
+   */
+  private readonly deferred = new Map<number, Demand>();
 
   constructor(private readonly ctx: TickContext) {
     this.fullPathMemo = new Array<Path | undefined>(ctx.graph.nodes.length);
@@ -175,6 +188,7 @@ class Planner {
       const found = this.demandOf(node);
       if (found) demands.set(node.index, found);
     }
+    this.coalesce(demands);
     for (const d of demands.values()) {
       for (const j of d.asset.unit) touched.add(j);
       for (const j of d.cone) touched.add(j);
@@ -196,6 +210,36 @@ class Planner {
     }
     for (const list of demandsOf.values()) list.sort((a, b) => (a.asset.key < b.asset.key ? -1 : a.asset.key > b.asset.key ? 1 : 0));
     return { demands, demandsOf, wakeAt: this.wakeAt, touched: [...touched].sort((a, b) => a - b) };
+  }
+
+  /**
+   * A deferred demand whose cone shares an ancestor with a refresh requested this tick is due now.
+   * That ancestor is older than the demand needs; requested for another policy, it reads only what
+   * that policy needed refreshed. Waiting, the demand would find it in flight, wait for it to land
+   * and, when its run read parents too old, run it again after: late (it opened on the assumption
+   * that the ancestor starts at its opening) and twice the work. Joining now, its other cone
+   * members run in the same tick, and the shared ancestor reads them in the same run. Its required
+   * data time has passed (a refresh now carries it), so it comes early by at most the difference
+   * between its full path and its cone's.
+   */
+  private coalesce(demands: Map<number, Demand>): void {
+    const requested = new Set<number>();
+    const add = (d: Demand): void => {
+      for (const j of d.cone) requested.add(j);
+      for (const j of d.asset.unit) requested.add(j);
+    };
+    for (const d of demands.values()) if (d.blockers.length === 0) add(d);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [i, d] of this.deferred) {
+        if (![...d.cone].some((j) => requested.has(j))) continue;
+        this.deferred.delete(i);
+        this.wakeAt.delete(i);
+        demands.set(i, d);
+        add(d);
+        changed = true;
+      }
+    }
   }
 
   private wake(node: AssetNode, at: Instant): void {
@@ -265,6 +309,9 @@ class Planner {
       }
       return longest;
     };
+    // A slack ancestor may share the run (requested for another policy): its path from now, as if
+    // it and its own older ancestors ran with the cone. Node indices are topological.
+    for (const i of [...walk.slack].sort((a, b) => a - b)) path.set(i, this.slackPath(this.ctx.graph.node(i), walk.full));
     // Node indices are topological: parents come first.
     for (const i of [...walk.cone, ...walk.pending].sort((a, b) => a - b)) {
       const n = this.ctx.graph.node(i);
@@ -277,6 +324,26 @@ class Planner {
       path.set(i, landing.again ? then(longer(lands, longestInto(n)), this.step(n)) : lands);
     }
     return then(longestInto(node), this.step(node));
+  }
+
+  /**
+   * The path of a slack ancestor if it ran now: after its own refreshable ancestors that are older
+   * than `full` too (not in flight: those are never requested again this tick).
+   */
+  private slackPath(node: AssetNode, full: Instant, memo = new Map<number, Path>()): Path {
+    const hit = memo.get(node.index);
+    if (hit) return hit;
+    let longest = NO_PATH;
+    for (const e of node.parents) {
+      const p = this.ctx.graph.node(e.parent);
+      if (!refreshable(p) || this.ctx.history(p).hasInFlight()) continue;
+      const current = this.ctx.currentDataTime(p);
+      if (current !== null && current >= full) continue;
+      longest = longer(longest, this.slackPath(p, full, memo));
+    }
+    const out = then(longest, this.step(node));
+    memo.set(node.index, out);
+    return out;
   }
 
   private demandOf(node: AssetNode): Demand | null {
@@ -313,14 +380,14 @@ class Planner {
     }
     // Walked even if the asset itself is in flight (a run that will not reach the required data
     // time): its cone runs now, and the asset once that run has landed.
-    let walk = this.walk(node, accepted, lag, null);
+    let walk = this.walk(node, accepted, required, lag, null);
     if (!cron && eff !== null) {
       const deadline = eff + lag;
       let path = this.conePath(node, walk);
       if (walk.pending.size > 0 && ctx.now + path.ms > deadline) {
         // Waiting for an ancestor in flight would land after the deadline: read what it holds now
         // instead, where that is newer than the asset's own data (late data beats a violation).
-        const hurried = this.walk(node, accepted, lag, eff);
+        const hurried = this.walk(node, accepted, required, lag, eff);
         const hurriedPath = this.conePath(node, hurried);
         if (hurriedPath.ms < path.ms) {
           walk = hurried;
@@ -335,6 +402,7 @@ class Planner {
         const byPath = path.ms + SAFETY_SHARE * lag > floor(path) && margin(path) < MAX_MARGIN_SHARE * lag;
         const landing = path.waits && byPath ? this.firstLanding(walk) : Number.POSITIVE_INFINITY;
         this.wake(node, Number.isFinite(landing) ? landing : opens);
+        if (walk.blockers.length === 0) this.deferred.set(node.index, { asset: node, required: accepted, cone: walk.cone, pending: walk.pending, readAsIs: walk.readAsIs, blockers: [] });
         return null;
       }
     }
@@ -346,9 +414,10 @@ class Planner {
    * get. With `readAbove`, an ancestor in flight whose current data time is newer than that is
    * read as it is rather than waited for.
    */
-  private walk(node: AssetNode, required: Instant, lag: number, readAbove: Instant | null): Walk {
+  private walk(node: AssetNode, required: Instant, full: Instant, lag: number, readAbove: Instant | null): Walk {
     const { ctx } = this;
     const cone = new Set<number>();
+    const slack = new Set<number>();
     const pending = new Set<number>();
     const readAsIs = new Set<number>();
     const landings = new Map<number, Landing>();
@@ -379,7 +448,10 @@ class Planner {
           continue;
         }
         const current = ctx.currentDataTime(parent);
-        if (current !== null && current >= required) continue;
+        if (current !== null && current >= required) {
+          if (current < full && refreshable(parent) && !ctx.history(parent).hasInFlight()) slack.add(parent.index);
+          continue;
+        }
         const blocker = this.blockerOf(node, parent, required, lag);
         if (blocker) blockers.push(blocker);
         else if (ctx.history(parent).hasInFlight()) {
@@ -397,7 +469,7 @@ class Planner {
       }
     }
     blockers.sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0));
-    return { cone, pending, readAsIs, landings, blockers };
+    return { cone, slack, full, pending, readAsIs, landings, blockers };
   }
 
   private firstLanding(walk: Walk): Instant {
@@ -417,6 +489,7 @@ class Planner {
     const dataTime = dataTimeAfterRun(ctx.graph, ctx.state, run, node, run.createdAt, ctx.now);
     return { at: lands.ms, unknown: lands.unknown, again: dataTime === null || dataTime < required };
   }
+
   /** Why an ancestor whose data is older than required cannot be refreshed now, if it cannot. */
   private blockerOf(demander: AssetNode, parent: AssetNode, required: Instant, lag: number): Blocker | null {
     const { ctx } = this;

@@ -118,3 +118,56 @@ describe('compute times never seen', () => {
     expect(due.runs.flatMap((r) => r.assetPartitions.map((ap) => ap.asset))).toEqual(['a', 'b']);
   });
 });
+
+describe('demands sharing a cone member', () => {
+  // a (20 min) -> b (1 min) -> x (44-minute policy); b and c -> y (60-minute policy). Everything
+  // was materialized at 00:00 in one run, and a again (alone) at `aAgain` minutes.
+  const t0 = Date.UTC(2024, 0, 1);
+  const durations: Record<string, number> = { a: 20 * MINUTE, b: MINUTE, c: 0, x: 0, y: 0 };
+  const fixture = (aAgain: number): { graph: ReturnType<typeof buildAssetGraph>; state: PlannerState } => {
+    const graph = buildAssetGraph(
+      [
+        { key: 'a' },
+        { key: 'b', deps: ['a'] },
+        { key: 'c' },
+        { key: 'x', deps: ['b'], freshness: { maximumLagMinutes: 44 } },
+        { key: 'y', deps: ['b', 'c'], freshness: { maximumLagMinutes: 60 } },
+      ],
+      { defaultAutomation: 'lazy' },
+    );
+    const state = new PlannerState(graph);
+    let storageId = 0;
+    const append = (r: NewRecord, at: number): void => state.apply({ ...r, storageId: ++storageId, timestamp: at });
+    const materialize = (asset: string, runId: string, at: number): void =>
+      append({ type: 'materialization', asset, partition: null, runId, codeVersion: '1', dataVersion: `${asset}@${at}`, inputs: currentInputs(graph, state, asset, 0, at), durationMs: durations[asset] }, at);
+    append({ type: 'runPlanned', runId: 'r0', codeLocation: 'default', assetPartitions: ['a', 'b', 'c', 'x', 'y'].map((asset) => ({ asset, partition: null })) }, t0);
+    for (const k of ['a', 'b', 'c', 'x', 'y']) materialize(k, 'r0', t0);
+    append({ type: 'runFinished', runId: 'r0', status: 'success', failed: [] }, t0);
+    const landed = t0 + aAgain * MINUTE;
+    append({ type: 'runPlanned', runId: 'r1', codeLocation: 'default', assetPartitions: [{ asset: 'a', partition: null }] }, landed - 20 * MINUTE);
+    materialize('a', 'r1', landed);
+    append({ type: 'runFinished', runId: 'r1', status: 'success', failed: [] }, landed);
+    return { graph, state };
+  };
+  const requested = (aAgain: number, at: number): string[] => {
+    const { graph, state } = fixture(aAgain);
+    return evaluate(graph, state, null, t0 + at * MINUTE)
+      .runs.flatMap((r) => r.assetPartitions.map((ap) => ap.asset))
+      .sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
+  };
+
+  it('a demand whose required data time has passed joins a refresh of a member of its cone', () => {
+    // a landed at 00:35. At 00:40, x is due (44 − 0.1 × 44 = 39.6 min) with cone {b}. y's required
+    // data time is 60 − (1.1 × 21 + 3) = 33.9 min, but its cone {b, c} (a is fresh) could start at
+    // 54: waiting, it would find b in flight having read a for x, and run b again. It joins now.
+    expect(requested(35, 40)).toEqual(['b', 'c', 'x', 'y']);
+  });
+
+  it('an ancestor read within the slack counts on the critical path (another policy may run it first in the same run)', () => {
+    // a landed at 00:25: older than y's required 33.9 min, within its slack (≥ 21.9): y reads it as
+    // it is, cone {b, c}. Were a requested for another policy in the same tick, b would wait for it
+    // in the run: y opens at 60 − (1.1 × (20 + 1) + 3) = 33.9 min, not 54.
+    expect(requested(25, 33)).not.toContain('y');
+    expect(requested(25, 34)).toEqual(expect.arrayContaining(['b', 'c', 'y']));
+  });
+});

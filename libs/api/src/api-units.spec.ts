@@ -75,5 +75,6 @@ describe('a standby planner replica', () => {
     expect(() => service.assets()).toThrow(NotLeadingError);
     expect(() => service.asset('a')).toThrow(NotLeadingError);
     await expect(service.materialize({ selection: 'a' })).rejects.toThrow(NotLeadingError);
+    await expect(service.backfill({ asset: 'a', from: '2024-01-01', to: '2024-01-02' })).rejects.toThrow(NotLeadingError);
   });
 });

@@ -145,6 +145,7 @@ export class ApiService {
   }
 
   async materialize(input: MaterializeInput): Promise<PlannedRun[]> {
+    this.report(); // a standby answers 503 at once, without waiting for a turn
     // Between two ticks: a tick deciding the same asset partitions meanwhile would request them again.
     const runs = await this.deps.planner.betweenTicks(() => materialize(this.deps.eventLog, this.report(), this.deps.planner.currentEpoch ?? 0, input, this.now()));
     for (const run of runs) this.deps.logger.log(`api: run ${run.runId} requested by hand (${run.assetPartitions.map((ap) => ap.asset).join(', ')})`);
@@ -153,6 +154,7 @@ export class ApiService {
   }
 
   async backfill(input: BackfillInput): Promise<LaunchedBackfill> {
+    this.report(); // a standby answers 503 at once, without waiting for a turn
     const launched = await this.deps.planner.betweenTicks(() => launchBackfill(this.deps.eventLog, this.report(), input, this.now()));
     this.deps.logger.log(`api: backfill ${launched.backfillId} of ${input.asset} ${input.from}..${input.to} launched (${launched.assetPartitions.length} asset partitions)`);
     await this.untilPlannerSees((report) => report.state.backfill(launched.backfillId) !== undefined);

@@ -7,7 +7,7 @@
 //  - it throws anything else: the messages go one at a time, in order, through the single-message
 //    policy (`handle`), so a bad message is retried or dead-lettered alone and the rest handled.
 // The adapter then publishes the dead letters and commits past the batch.
-import { backoffMs, deliverWithRetries, type DeliveryOutcome, type RetryPolicy } from './delivery';
+import { backoffMs, deliverWithRetries, sleepUnlessClosing, type DeliveryOutcome, type RetryPolicy } from './delivery';
 import type { BatchResult, Delivery, DeliveryBatch } from './event-bus.port';
 import { describeError, isNonRetriable, isUnavailable } from './errors';
 
@@ -35,9 +35,6 @@ export interface DeliverBatchOptions {
   readonly heartbeat: () => Promise<void>;
   readonly onRetry?: (error: unknown, attempt: number, waitMs: number, what: string) => void;
 }
-
-const SLEEP_SLICE_MS = 100;
-const HEARTBEAT_EVERY_MS = 1000;
 
 export async function deliverBatchWithRetries(options: DeliverBatchOptions): Promise<BatchOutcome> {
   const { messages, policy } = options;
@@ -95,18 +92,3 @@ function rejectedLetters(messages: readonly Omit<Delivery, 'attempt'>[], result:
   return letters;
 }
 
-async function sleepUnlessClosing(ms: number, isClosing: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
-  let sinceHeartbeat = 0;
-  for (let slept = 0; slept < ms; ) {
-    if (isClosing()) return false;
-    const slice = Math.min(SLEEP_SLICE_MS, ms - slept);
-    await new Promise<void>((resolve) => setTimeout(resolve, slice));
-    slept += slice;
-    sinceHeartbeat += slice;
-    if (sinceHeartbeat >= HEARTBEAT_EVERY_MS) {
-      sinceHeartbeat = 0;
-      await heartbeat();
-    }
-  }
-  return !isClosing();
-}

@@ -85,7 +85,8 @@ export async function deliverWithRetries(options: DeliverOptions): Promise<Deliv
   }
 }
 
-async function sleepUnlessClosing(ms: number, isClosing: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
+/** Waits `ms` in short slices, heartbeating about every second; false as soon as the consumer is closing. */
+export async function sleepUnlessClosing(ms: number, isClosing: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
   let slept = 0;
   let sinceHeartbeat = 0;
   while (slept < ms) {

@@ -14,6 +14,7 @@ import {
   type EachBatchPayload,
   type EachMessagePayload,
   type KafkaConfig,
+  type KafkaMessage,
   type LogEntry,
   type Producer,
 } from 'kafkajs';
@@ -254,15 +255,7 @@ export class KafkaEventBus implements EventBus {
     payload: EachMessagePayload,
   ): Promise<void> {
     const { topic, partition, message } = payload;
-    const base: Omit<Delivery, 'attempt'> = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key === null ? null : message.key.toString('utf8'),
-      value: message.value ?? Buffer.alloc(0),
-      headers: normalizeHeaders(message.headers),
-      heartbeat: () => payload.heartbeat(),
-    };
+    const base = deliveryOf(topic, partition, message, () => payload.heartbeat());
     const outcome = await deliverWithRetries({
       message: base,
       handle: (delivery) => options.handle(delivery),
@@ -308,17 +301,7 @@ export class KafkaEventBus implements EventBus {
     const size = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
     for (let start = 0; start < messages.length; start += size) {
       if (isClosing() || !payload.isRunning() || payload.isStale()) return;
-      const chunk = messages.slice(start, start + size).map(
-        (message): Omit<Delivery, 'attempt'> => ({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key === null ? null : message.key.toString('utf8'),
-          value: message.value ?? Buffer.alloc(0),
-          headers: normalizeHeaders(message.headers),
-          heartbeat: () => payload.heartbeat(),
-        }),
-      );
+      const chunk = messages.slice(start, start + size).map((message) => deliveryOf(topic, partition, message, () => payload.heartbeat()));
       const outcome = await deliverBatchWithRetries({
         topic,
         partition,
@@ -405,6 +388,19 @@ export class KafkaEventBus implements EventBus {
     else if (entry.level === KafkaLogLevel.WARN) this.logger.warn(text);
     else this.logger.log(text);
   }
+}
+
+/** A kafkajs message as the port's delivery (before its attempt number is known). */
+function deliveryOf(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Omit<Delivery, 'attempt'> {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key === null ? null : message.key.toString('utf8'),
+    value: message.value ?? Buffer.alloc(0),
+    headers: normalizeHeaders(message.headers),
+    heartbeat,
+  };
 }
 
 function isTopicAlreadyExists(error: unknown): boolean {

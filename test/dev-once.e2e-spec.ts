@@ -31,8 +31,9 @@ describe('freshet dev --once on the example warehouse', () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  it('settles with every asset fresh and exits 0', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'freshet.js'), 'dev', path.join(ROOT, 'examples', 'warehouse'), '--once', '--timeout', '120'], {
+  /** Runs `freshet dev --once` on the example in `cwd` (its `.freshet/` state persists between calls). */
+  const devOnce = async (timeoutSeconds: number): Promise<string> => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'freshet.js'), 'dev', path.join(ROOT, 'examples', 'warehouse'), '--once', '--timeout', String(timeoutSeconds)], {
       cwd,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, FRESHET_FROM_SOURCE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +43,11 @@ describe('freshet dev --once on the example warehouse', () => {
     const output = dev.text();
     expect({ code, tail: code === 0 ? '' : output.slice(-4000) }).toEqual({ code: 0, tail: '' });
     expect(output).toContain('settled: no run in flight, nothing requested in the last tick');
+    return output;
+  };
+
+  it('settles with every asset fresh and exits 0', async () => {
+    const output = await devOnce(120);
 
     // The last snapshot: one row per asset, between the header line and the "settled" line.
     const lines = output.split('\n');
@@ -57,15 +63,6 @@ describe('freshet dev --once on the example warehouse', () => {
   });
 
   it('settles again when restarted on the same state (.freshet/)', async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'freshet.js'), 'dev', path.join(ROOT, 'examples', 'warehouse'), '--once', '--timeout', '60'], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? cwd, FRESHET_FROM_SOURCE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    dev = new ServiceProcess('dev', child);
-    const code = await dev.exited;
-    const output = dev.text();
-    expect({ code, tail: code === 0 ? '' : output.slice(-4000) }).toEqual({ code: 0, tail: '' });
-    expect(output).toContain('settled: no run in flight, nothing requested in the last tick');
+    await devOnce(60);
   });
 });

@@ -13,13 +13,12 @@
 // the end, or when the lag does not drain within SOAK_DRAIN_SECONDS (default 180) of the load
 // stopping. See bench/README.md for every option.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PLANNER_CURSOR_NAME } from '@freshet/runtime';
 import { ResourceSet, observeSource, openPostgres, postgresResource, type CodeLocation, type SqlResource } from '@freshet/sdk';
 import type { EventLog } from '@freshet/storage';
-import { createTestDatabase, type TestDatabase } from '@freshet/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@freshet/testing';
 import { createSimulator, simulateAppTick, type SimulatorState } from '../examples/warehouse/app-simulator';
 import { createWarehouseLocation } from '../examples/warehouse/location';
 import { E2eStack, OutsideProducer, type ServiceProcess } from '../test/support/stack';
@@ -91,17 +90,6 @@ function around(samples: readonly Sample[], t: number, pick: (s: Sample) => numb
   return median(nearest.map(pick));
 }
 
-/** A port nothing listens on right now, for the planner's API. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The incoming folder starts like the example's: its two sample files, none of the simulated ones. */
 function seedIncoming(dataDir: string): string {

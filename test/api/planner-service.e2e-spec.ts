@@ -2,7 +2,8 @@
 // planner serves the API (a manual materialization reaches a worker through the outbox and Kafka),
 // and every service answers /metrics and /health/ready with its checks of the real infrastructure.
 import { E2eStack } from '../support/stack';
-import { TOKEN, call, freePort, waitFor } from './support';
+import { freePort } from '@freshet/testing';
+import { TOKEN, call, waitFor } from './support';
 
 jest.setTimeout(150_000);
 

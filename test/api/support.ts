@@ -1,6 +1,5 @@
 // Starts `freshet dev`'s runtime in-process on the API fixture (in-memory event log, API on a free
 // port) and offers a small HTTP client and condition waits for the API and CLI tests.
-import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { loadConfig } from '@freshet/config';
 import { silentLogger } from '@freshet/runtime';
@@ -61,14 +60,3 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
 }
 
-/** A port nothing listens on right now (for a service spawned with it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -10,7 +10,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_EMBEDDED_WAREHOUSE_DIR, openPglite } from '@freshet/sdk';
 import { createSimulator, writeAppUsers } from '../../examples/warehouse/app-simulator';
 import { ServiceProcess } from '../support/stack';
-import { call, freePort, waitFor } from '../api/support';
+import { freePort } from '@freshet/testing';
+import { call, waitFor } from '../api/support';
 
 jest.setTimeout(300_000);
 

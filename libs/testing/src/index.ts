@@ -10,6 +10,7 @@ export {
 export { describeEventLogContract, type EventLogContractHarness } from './storage/event-log.contract';
 export { truncateEventLog } from './storage/event-log-harness';
 export { waitFor, type WaitForOptions } from './wait';
+export { freePort } from './infra/free-port';
 export { eventBusContract, type EventBusContractOptions } from './messaging/event-bus.contract';
 export * from './sdk';
 export { describeGraphCacheContract, type GraphCacheContractHarness } from './cache/graph-cache.contract';

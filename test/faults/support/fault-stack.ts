@@ -3,9 +3,9 @@
 // database), a seeded random source, a load generator of source changes, and the end-state checks.
 import { TOPICS, type AnyCloudEvent } from '@freshet/contracts';
 import { RecordTypes, type EventRecord } from '@freshet/storage';
-import { waitFor } from '@freshet/testing';
+import { freePort, waitFor } from '@freshet/testing';
 import { E2eStack, OutsideProducer, TopicRecorder, type AppName, type JournalLine, type ServiceProcess, type StackOptions } from '../../support/stack';
-import { PrivateInfra, freePort } from './private-infra';
+import { PrivateInfra } from './private-infra';
 import type { ReadinessTarget } from './readiness';
 
 /** mulberry32: a tiny seeded generator, so a failing run can be replayed from its printed seed. */

@@ -5,13 +5,14 @@
 // in beforeAll and removes it in afterAll (also after a failure), so nothing stays stopped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import { freePort } from '@freshet/testing';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const KAFKA_LIBS = path.join(ROOT, '.cache', 'kafka', 'libs');
@@ -27,18 +28,6 @@ export interface FaultPorts {
   readonly redis: number;
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** True when a TCP connection to 127.0.0.1:port succeeds within 500 ms. */
 export function portOpen(port: number): Promise<boolean> {

@@ -5,15 +5,14 @@ import { IndexSet } from '../collections/index-set';
 import { handledSet } from '../cursor/cursor';
 import type { AssetNode } from '../graph/asset-graph';
 import type { TickContext } from '../planner/context';
-import { partitionsInScope } from './partition-scope';
 import { sortedUnique, type Hit } from './rule';
 
 export const missing = (ctx: TickContext, node: AssetNode): Hit[] => {
   const materialized = ctx.history(node).materialized();
   if (node.isRoot) {
     const unhandled = ctx.existing(node).difference(materialized).difference(handledSet(ctx.assetCursor(node.key)));
-    const scoped = partitionsInScope(node, ctx.existing(node), unhandled);
-    return scoped.isEmpty() ? [] : [{ partitions: scoped, reason: 'missing', assets: [] }];
+    // The policy's partition scope is applied to every rule's hits by the caller (evaluate-unit).
+    return unhandled.isEmpty() ? [] : [{ partitions: unhandled, reason: 'missing', assets: [] }];
   }
   // Only never-materialized partitions can be missing.
   if (!node.partitions && !materialized.isEmpty()) return [];

@@ -38,9 +38,8 @@ export interface DecisionWrites {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const partitionField = (partition: string | null): { partition?: string } => (partition === null ? {} : { partition });
-/** A range of two or more partitions changed at once: named whole, so consumers can see every partition it covers. */
-const rangeField = (range: PartitionKeyRange | undefined): { partitionRange?: { first: string; last: string; count: number } } =>
-  range === undefined || range.count < 2 ? {} : { partitionRange: { first: range.first, last: range.last, count: range.count } };
+/** The domain names a range only when two or more partitions changed at once: passed on whole. */
+const rangeField = (range: PartitionKeyRange | undefined): { partitionRange?: PartitionKeyRange } => (range === undefined ? {} : { partitionRange: range });
 
 function outboxMessage<T extends EventType>(topic: string, type: T, data: EventData<T>, key: string, ctx: DecisionContext, id: string): NewOutboxMessage {
   const event = createEvent(type, data, { source: ctx.source, id, time: ctx.now, subject: key });

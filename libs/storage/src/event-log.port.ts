@@ -181,5 +181,11 @@ export interface EventLog {
   releaseClaims(ids: readonly number[]): Promise<void>;
   /** Unpublished outbox messages, claimed or not. */
   pendingOutboxCount(): Promise<number>;
+  /**
+   * Deletes messages published more than `retentionMs` ago (by the database clock); unpublished
+   * ones are never deleted. Returns how many were deleted. A message re-appended after its row is
+   * gone is published again (at-least-once; consumers dedupe by event id).
+   */
+  pruneOutbox(retentionMs: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 // Publishes committed outbox messages to the bus and marks each one published. One relay runs,
 // in the leading planner; it is woken right after a commit and also polls, so a message written by
-// a planner that died before publishing goes out as soon as its claim lapses.
+// a planner that died before publishing goes out as soon as its claim lapses. It also deletes
+// published rows once their retention has passed: every decision writes rows, and a table that is
+// never pruned grows for as long as the planner runs.
 import type { EventBus } from '@freshet/messaging';
 import type { EventLog, OutboxMessage } from '@freshet/storage';
 import type { ServiceLogger } from '../logger';
@@ -10,12 +12,21 @@ export interface OutboxRelayOptions {
   /** A claim lasts this long; a relay that dies loses its rows to the next one after it. */
   readonly claimLeaseMs?: number;
   readonly batchSize?: number;
+  /** Published rows are kept this long (they still dedupe a message appended again); default 24 h. */
+  readonly retentionMs?: number;
+  /** How often published rows past their retention are deleted; default 10 min. */
+  readonly pruneEveryMs?: number;
 }
+
+const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 export class OutboxRelay {
   private running = false;
   private wanted = false;
   private timer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
+  private pruning?: Promise<void>;
   private active = false;
   private loop?: Promise<void>;
 
@@ -30,14 +41,33 @@ export class OutboxRelay {
     if (this.active) return;
     this.active = true;
     this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 250);
+    this.pruneTimer = setInterval(() => void this.prune(), this.options.pruneEveryMs ?? DEFAULT_PRUNE_EVERY_MS);
     this.kick();
+    void this.prune();
   }
 
   async stop(): Promise<void> {
     this.active = false;
     if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     this.timer = undefined;
-    await this.loop;
+    this.pruneTimer = undefined;
+    await Promise.all([this.loop, this.pruning]);
+  }
+
+  /** Deletes published rows past their retention (one pass at a time; a failure is logged). */
+  prune(): Promise<void> {
+    if (!this.active || this.pruning) return this.pruning ?? Promise.resolve();
+    this.pruning = this.eventLog
+      .pruneOutbox(this.options.retentionMs ?? DEFAULT_RETENTION_MS)
+      .then((deleted) => {
+        if (deleted > 0) this.logger.log(`outbox relay: deleted ${deleted} published messages past their retention`);
+      })
+      .catch((error: unknown) => this.logger.warn(`outbox relay: pruning failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.pruning = undefined;
+      });
+    return this.pruning;
   }
 
   /** Publishes what is pending now (coalesced with a run already going). */

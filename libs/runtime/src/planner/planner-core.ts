@@ -43,6 +43,8 @@ export interface PlannerCoreOptions {
   readonly now?: () => number;
   /** Outbox relay poll and claim lease. */
   readonly relayPollMs?: number;
+  /** Published outbox rows are deleted after this long (default 24 h). */
+  readonly outboxRetentionMs?: number;
 }
 
 export interface PlannerDeps {
@@ -136,7 +138,10 @@ export class PlannerCore {
     this.batcher = new IngestBatcher(deps.eventLog, (inserted) => {
       if (inserted > 0) this.requestTick();
     });
-    this.relay = new OutboxRelay(deps.eventLog, deps.bus, deps.logger, { pollMs: options.relayPollMs ?? 250 });
+    this.relay = new OutboxRelay(deps.eventLog, deps.bus, deps.logger, {
+      pollMs: options.relayPollMs ?? 250,
+      ...(options.outboxRetentionMs !== undefined ? { retentionMs: options.outboxRetentionMs } : {}),
+    });
   }
 
   get isLeader(): boolean {

@@ -39,6 +39,8 @@ import {
 export const APPEND_CHUNK_SIZE = 1000;
 const MAX_READ_LIMIT = 10_000;
 const DEFAULT_CLAIM_LEASE_MS = 30_000;
+/** Published outbox rows deleted per statement when pruning. */
+const PRUNE_SLICE = 5_000;
 
 // Advisory lock keys (arbitrary constants, unique within Freshet's database).
 /** Held for the length of each append transaction: see `append`. */
@@ -238,6 +240,24 @@ export class TypeOrmEventLog implements EventLog {
   async pendingOutboxCount(): Promise<number> {
     const rows = await this.dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async pruneOutbox(retentionMs: number): Promise<number> {
+    const keepMs = Math.max(0, retentionMs);
+    let deleted = 0;
+    // In slices: one statement over a large backlog would hold its row locks for as long.
+    for (;;) {
+      const result = await this.dataSource.query<unknown>(
+        `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+                                          WHERE published_at IS NOT NULL AND published_at < now() - $1 * interval '1 millisecond'
+                                          ORDER BY id LIMIT $2)
+          RETURNING id`,
+        [keepMs, PRUNE_SLICE],
+      );
+      const n = unwrapReturning(result).length;
+      deleted += n;
+      if (n < PRUNE_SLICE) return deleted;
+    }
   }
 
   async close(): Promise<void> {

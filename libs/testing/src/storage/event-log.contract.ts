@@ -362,6 +362,18 @@ export function describeEventLogContract(adapterName: string, harness: EventLogC
         expect(await log.pendingOutboxCount()).toBe(2);
       });
 
+      it('prunes published messages past their retention and never an unpublished one', async () => {
+        await enqueue(3);
+        const batch = await log.claimOutbox(2);
+        expect(await log.markPublished(batch.map((m) => m.id))).toBe(2);
+        // Published just now: a day's retention keeps them.
+        expect(await log.pruneOutbox(86_400_000)).toBe(0);
+        expect(await log.pruneOutbox(0)).toBe(2);
+        expect(await log.pruneOutbox(0)).toBe(0);
+        expect(await log.pendingOutboxCount()).toBe(1);
+        expect((await log.claimOutbox(10)).map((m) => m.eventId)).toEqual(['m-2']);
+      });
+
       it('lets another relay take messages whose claim has expired', async () => {
         await enqueue(2);
         const lapsed = await log.claimOutbox(2, { leaseMs: 0 });

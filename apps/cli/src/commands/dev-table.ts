@@ -101,6 +101,9 @@ export function tableRows(report: TickReport, decisions: DecisionLog, now: numbe
   });
 }
 
+/** The lag `duration` shows for data as new as the sources it was read from (under a second). */
+const CURRENT_LAG = '0s';
+
 const HEADERS: AssetRow = { asset: 'ASSET', status: 'STATUS', dataTime: 'DATA TIME', lag: 'LAG', nextDeadline: 'NEXT DEADLINE', decision: 'LAST DECISION' };
 const COLUMNS: readonly (keyof AssetRow)[] = ['asset', 'status', 'dataTime', 'lag', 'nextDeadline', 'decision'];
 
@@ -114,7 +117,11 @@ export function renderTable(rows: readonly AssetRow[], width: number): string[] 
   });
 }
 
-/** What changes the table in a way worth a new snapshot (not the lag ticking on). */
+/**
+ * What changes the table in a way worth a new snapshot (not the clock ticking on). An asset whose
+ * sources have not changed since it read them has data time *now*: its data time and deadline move
+ * every second while nothing happens, so such a row counts as "current" rather than by its time.
+ */
 export function tableSignature(rows: readonly AssetRow[]): string {
-  return rows.map((row) => `${row.asset}|${row.status}|${row.dataTime}|${row.decision}`).join('\n');
+  return rows.map((row) => `${row.asset}|${row.status}|${row.lag === CURRENT_LAG ? 'current' : row.dataTime}|${row.decision}`).join('\n');
 }

@@ -145,6 +145,9 @@ describe('HTTP API of a running planner', () => {
     });
     expect(whyNow.answer).toMatch(/^c was requested at .* \(parentUpdated\)/);
     expect(whyNow.answer).toContain(`Run ${requested.runId ?? ''} succeeded`);
+    // Asked about now, the answer is in the present tense; about an instant, as of that instant.
+    expect(whyNow.answer).toMatch(/c was last materialized at \S+\.$/);
+    expect(why.body.answer).toMatch(/c (was last materialized before then at \S+|had never been materialized by then)\.$/);
 
     // The manual runs are ordinary runs, with their events.
     const runId = p.body.runs[0]?.runId ?? '';

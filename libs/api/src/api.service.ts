@@ -96,13 +96,16 @@ export class ApiService {
     return [...this.follower.decisionsOf(key)].reverse().slice(0, limit);
   }
 
-  async why(key: string, at: number): Promise<WhyAnswer> {
+  /** `at` null: as of now. */
+  async why(key: string, asked: number | null): Promise<WhyAnswer> {
     const report = this.report();
+    const now = this.now();
+    const at = asked ?? now;
     if (!report.graph.has(key)) throw new NotFoundError(`no asset "${key}"`);
     await this.follower.refresh(true);
     const decision = [...this.follower.decisionsOf(key)].reverse().find((d) => d.at <= at);
     const run = decision?.runId ? await this.deps.eventLog.getRun(decision.runId) : null;
-    return explain({ asset: key, at, follower: this.follower, decision: decision ?? null, run, report, now: this.now() });
+    return explain({ asset: key, at, asOfNow: asked === null, follower: this.follower, decision: decision ?? null, run, report, now });
   }
 
   /** Lag over time, from the materializations' data times: it drops at each one and grows between. */

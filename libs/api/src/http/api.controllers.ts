@@ -56,7 +56,7 @@ export class AssetsController {
   @ApiParam(KEY)
   @ApiQuery({ name: 'at', required: false, description: 'ISO-8601 time with a zone; default now' })
   why(@Param('key') key: string, @Query('at') at?: string): Promise<unknown> {
-    return this.api.why(key, instantParam('at', at, this.api.now()));
+    return this.api.why(key, at === undefined || at === '' ? null : instantParam('at', at, this.api.now()));
   }
 
   @Get(':key/freshness')

@@ -21,6 +21,8 @@ export interface WhyAnswer {
 export interface ExplainInput {
   readonly asset: string;
   readonly at: number;
+  /** Asked about now (no instant given): the answer is in the present tense. */
+  readonly asOfNow: boolean;
   readonly follower: LogFollower;
   readonly decision: StoredDecision | null;
   readonly run: RunRecord | null;
@@ -40,7 +42,11 @@ function partitionsText(d: StoredDecision): string {
 export function explain(input: ExplainInput): WhyAnswer {
   const { asset, at, follower, decision, run } = input;
   const lastMat = [...follower.materializationsOf(asset)].reverse().find((m) => m.at <= at) ?? null;
-  const materializedText = lastMat ? `${asset} was last materialized before then at ${clock(lastMat.at)}${lastMat.partition === null ? '' : ` (partition ${lastMat.partition})`}.` : `${asset} had never been materialized by then.`;
+  const { asOfNow } = input;
+  const partitionText = lastMat && lastMat.partition !== null ? ` (partition ${lastMat.partition})` : '';
+  const materializedText = lastMat
+    ? `${asset} was last materialized${asOfNow ? '' : ' before then'} at ${clock(lastMat.at)}${partitionText}.`
+    : `${asset} ${asOfNow ? 'has never been materialized' : 'had never been materialized by then'}.`;
   const runInfo = run ? { runId: run.runId, status: run.status, finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(), error: run.error } : null;
   const base = { asset, at: new Date(at).toISOString(), decision, run: runInfo, lastMaterializedAt: lastMat ? new Date(lastMat.at).toISOString() : null };
   if (!decision) {

@@ -13,7 +13,7 @@ export * from './records/records';
 export { PlannerState, type RunState, type BackfillState } from './state/planner-state';
 export { fnv1a64 } from './versions/hash';
 export { computeDataVersion, currentInputs, dataVersionFor, INITIAL_VERSION } from './versions/data-version';
-export { stalenessOf, stalenessSignature, type StaleCause, type StaleCauseDetail, type StalenessStatus } from './versions/staleness';
+export { staleCauseSentence, stalenessOf, stalenessSignature, type StaleCause, type StaleCauseDetail, type StalenessStatus } from './versions/staleness';
 export { currentDataTime, effectiveDataTime, failedDataTime, inProgressDataTime } from './data-time/data-time';
 export { executionPeriod, lagMinutes, mergePeriods, nextViolationAt, overdueMinutes, partitionDeadline, type Period } from './freshness/freshness';
 export { CURSOR_VERSION, decodeCursor, emptyCursor, type AssetCursor, type OwedEntry, type PlannerCursor } from './cursor/cursor';

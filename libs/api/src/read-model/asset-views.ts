@@ -1,7 +1,7 @@
 // What the API and the UI show about each asset, computed from the leading planner's own graph
 // and state (its latest tick), so they show exactly what the planner sees: status (fresh, stale,
 // overdue, missing, running), data time, lag, next deadline, staleness causes, partitions.
-import { IndexSet, currentDataTime, nextViolationAt, scopeProgress, stalenessOf, type AssetNode, type StaleCauseDetail } from '@freshet/domain';
+import { IndexSet, currentDataTime, nextViolationAt, scopeProgress, staleCauseSentence, stalenessOf, type AssetNode, type StaleCauseDetail } from '@freshet/domain';
 import type { TickReport } from '@freshet/runtime';
 
 export const ASSET_STATUSES = ['fresh', 'stale', 'overdue', 'missing', 'running', 'source'] as const;
@@ -53,17 +53,9 @@ export interface PartitionView {
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const minutes = (ms: number): number => Math.round(ms / 600) / 100;
 
-const CAUSE_SENTENCES: Readonly<Record<string, (dep: string | null) => string>> = {
-  codeVersionChanged: () => 'its code version changed since it was last materialized',
-  newParentDataVersion: (dep) => `${dep ?? 'a parent'} has a new data version it has not consumed`,
-  newParentMaterialization: (dep) => `${dep ?? 'a parent'} was materialized again since`,
-  dependencyAdded: (dep) => `${dep ?? 'a dependency'} was added since it was last materialized`,
-  dependencyRemoved: (dep) => `${dep ?? 'a dependency'} was removed since it was last materialized`,
-};
-
 function causeView(c: StaleCauseDetail): StaleCauseView {
   const dep = c.dependency ?? null;
-  return { code: c.cause, asset: dep, sentence: (CAUSE_SENTENCES[c.cause] ?? (() => c.cause))(dep) };
+  return { code: c.cause, asset: dep, sentence: staleCauseSentence(c) };
 }
 
 function automationName(node: AssetNode): string {

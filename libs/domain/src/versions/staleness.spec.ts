@@ -2,7 +2,7 @@
 
 import { play } from '../simulate/play';
 import { fnv1a64 } from './hash';
-import { stalenessOf } from './staleness';
+import { staleCauseSentence, stalenessOf } from './staleness';
 
 function status(p: ReturnType<typeof play>, key: string): unknown {
   return stalenessOf(p.sim.graph, p.sim.state, p.sim.graph.get(key)!, 0, p.sim.clock);
@@ -93,5 +93,13 @@ describe('fnv1a64 against a BigInt reference', () => {
   };
   it.each(['', 'a', 'orders\nparent=v1', 'é€𝄞 mixed ünïcode', 'x'.repeat(1000)])('%s', (text) => {
     expect(fnv1a64(text)).toBe(reference(text));
+  });
+});
+
+describe('staleCauseSentence', () => {
+  it('names the dependency involved, or says which kind of dependency it was', () => {
+    expect(staleCauseSentence({ cause: 'newParentDataVersion', dependency: 'orders' })).toBe('orders has a new data version it has not consumed');
+    expect(staleCauseSentence({ cause: 'dependencyRemoved' })).toBe('a dependency was removed since it was last materialized');
+    expect(staleCauseSentence({ cause: 'codeVersionChanged' })).toBe('its code version changed since it was last materialized');
   });
 });

@@ -15,6 +15,19 @@ export interface StaleCauseDetail {
   readonly dependency?: string;
 }
 
+const CAUSE_SENTENCES: Readonly<Record<StaleCause, (dependency: string | undefined) => string>> = {
+  codeVersionChanged: () => 'its code version changed since it was last materialized',
+  newParentDataVersion: (dep) => `${dep ?? 'a parent'} has a new data version it has not consumed`,
+  newParentMaterialization: (dep) => `${dep ?? 'a parent'} was materialized again since`,
+  dependencyAdded: (dep) => `${dep ?? 'a dependency'} was added since it was last materialized`,
+  dependencyRemoved: (dep) => `${dep ?? 'a dependency'} was removed since it was last materialized`,
+};
+
+/** The cause in words, naming the dependency (staleness events, the API and the UI say it alike). */
+export function staleCauseSentence(cause: StaleCauseDetail): string {
+  return CAUSE_SENTENCES[cause.cause](cause.dependency);
+}
+
 export type StalenessStatus =
   | { readonly status: 'missing' }
   | { readonly status: 'fresh' }

@@ -7,6 +7,7 @@ import { TOPICS, createEvent, type EventData, type EventType } from '@freshet/co
 import {
   apKey,
   currentDataTime,
+  staleCauseSentence,
   type AssetGraph,
   type PartitionKeyRange,
   type PlannerState,
@@ -46,20 +47,12 @@ function outboxMessage<T extends EventType>(topic: string, type: T, data: EventD
   return { topic, key, eventId: id, value: event as unknown as JsonValue };
 }
 
-const CAUSE_SENTENCES: Record<string, (dep: string | undefined) => string> = {
-  codeVersionChanged: () => 'its code version changed since it was last materialized',
-  newParentDataVersion: (dep) => `${dep ?? 'a parent'} has a new data version it has not consumed`,
-  newParentMaterialization: (dep) => `${dep ?? 'a parent'} was materialized again since`,
-  dependencyAdded: (dep) => `${dep ?? 'a dependency'} was added since it was last materialized`,
-  dependencyRemoved: (dep) => `${dep ?? 'a dependency'} was removed since it was last materialized`,
-};
-
 function causesOf(status: StalenessStatus): EventData<'dev.freshet.staleness.v1'>['causes'] {
   if (status.status !== 'stale') return [];
   return status.causes.map((c) => ({
     code: c.cause,
     ...(c.dependency === undefined ? {} : { asset: c.dependency }),
-    sentence: (CAUSE_SENTENCES[c.cause] ?? (() => c.cause))(c.dependency),
+    sentence: staleCauseSentence(c),
   }));
 }
 

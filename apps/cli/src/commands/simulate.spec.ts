@@ -1,6 +1,6 @@
 // `freshet simulate`: text and JSON output, the final count line and the exit codes.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulate } from './simulate';
@@ -37,6 +37,29 @@ function run(files: string[], json = false): { code: number; out: string[]; err:
 }
 
 describe('freshet simulate', () => {
+  it('runs every scenario file under a folder, in name order at every level', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'freshet-simulate-folder-'));
+    mkdirSync(join(folder, 'nested'));
+    const scenario = (name: string): unknown => ({ name, assets: [{ key: 'asset1' }], steps: [{ evaluate: { expect: [{ asset: 'asset1' }] } }] });
+    writeFileSync(join(folder, 'b.json'), JSON.stringify(scenario('second')));
+    writeFileSync(join(folder, 'a.json'), JSON.stringify(scenario('first')));
+    writeFileSync(join(folder, 'nested', 'c.json'), JSON.stringify(scenario('third')));
+    writeFileSync(join(folder, 'notes.txt'), 'not a scenario');
+    const r = run([folder]);
+    expect(r.code).toBe(0);
+    const names = r.out.filter((l) => /first|second|third/.test(l)).map((l) => /(first|second|third)/.exec(l)?.[1]);
+    expect(names).toEqual(['first', 'second', 'third']);
+    expect(r.out.at(-1)).toBe('3 passed, 0 failed');
+  });
+
+  it('exits 2 for a folder with no scenario file in it', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'freshet-simulate-empty-'));
+    const r = run([empty, passing]);
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([`${empty}: no scenario files (*.json) in this folder`]);
+    expect(r.out.at(-1)).toBe('1 passed, 0 failed');
+  });
+
   it('prints a readable timeline and exits 0 when every expectation holds', () => {
     const r = run([passing]);
     expect(r.code).toBe(0);

@@ -1,7 +1,9 @@
-// `freshet simulate FILE... [--json]`: runs scenario files through the planner on a simulated
-// clock. Exit 0 when every expectation holds, 1 when one fails, 2 for a malformed file.
+// `freshet simulate PATH... [--json]`: runs scenario files through the planner on a simulated
+// clock; a folder stands for every `.json` file under it. Exit 0 when every expectation holds, 1
+// when one fails, 2 for a malformed file (or a folder with no scenario in it).
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatExpectationTotals, formatScenarioHeader, formatStep, formatTotals } from './simulate-format';
 import { InvalidScenarioError, InvalidSpecsError, parseScenario, runScenario, stepJson, type ScenarioResult } from './simulate-domain';
@@ -49,9 +51,46 @@ export interface SimulateOutput {
   error(line: string): void;
 }
 
-export function runSimulate(files: readonly string[], json: boolean, out: SimulateOutput): number {
+/** The `.json` files under a folder, in name order at every level. */
+function scenarioFilesUnder(folder: string): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) out.push(...scenarioFilesUnder(path));
+    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(path);
+  }
+  return out;
+}
+
+/** Files as given; a folder becomes the scenario files under it (none: the folder is reported). */
+function expandPaths(paths: readonly string[], onEmptyFolder: (folder: string) => void): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let folder = false;
+    try {
+      folder = statSync(path).isDirectory();
+    } catch {
+      // Not there: reading it reports the error with the file's name.
+    }
+    if (!folder) {
+      files.push(path);
+      continue;
+    }
+    const under = scenarioFilesUnder(path);
+    if (under.length === 0) onEmptyFolder(path);
+    files.push(...under);
+  }
+  return files;
+}
+
+export function runSimulate(paths: readonly string[], json: boolean, out: SimulateOutput): number {
   const results: ScenarioResult[] = [];
   let malformed = false;
+  const files = expandPaths(paths, (folder) => {
+    malformed = true;
+    out.error(`${folder}: no scenario files (*.json) in this folder`);
+  });
   for (const file of files) {
     try {
       const result = simulateFile(
@@ -78,7 +117,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run scenario files through the planner on a simulated clock and check their expectations')
-    .argument('<files...>', 'scenario JSON files')
+    .argument('<paths...>', 'scenario JSON files, or folders (every .json file under them)')
     .option('--json', 'print one JSON object per evaluate step')
     .action((files: string[], opts: { json?: boolean }) => {
       process.exitCode = runSimulate(files, opts.json === true, {

@@ -174,8 +174,8 @@ describe('HTTP API of a running planner', () => {
     }, 60_000);
     expect(done).toMatchObject({ total: 6, done: 6, failed: 0, pending: 0, asset: 'events', downstream: true });
     expect(done.assets).toEqual([
-      { asset: 'events', total: 3, done: 3, failed: 0, running: 0 },
-      { asset: 'events_summary', total: 3, done: 3, failed: 0, running: 0 },
+      { asset: 'events', total: 3, done: 3, failed: 0, running: 0, waiting: null },
+      { asset: 'events_summary', total: 3, done: 3, failed: 0, running: 0, waiting: null },
     ]);
     const list = await call<{ backfills: BackfillProgress[] }>(base, 'GET', '/api/backfills');
     expect(list.body.backfills.map((b) => b.backfillId)).toContain(id);

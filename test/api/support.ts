@@ -8,7 +8,7 @@ import { startDevRuntime, type DevRuntime } from '../../apps/cli/src/commands/de
 export const API_FIXTURE = path.join(__dirname, 'fixtures', 'location.ts');
 export const TOKEN = 'api-test-token';
 
-export async function startFixtureRuntime(env: Readonly<Record<string, string>> = {}): Promise<DevRuntime> {
+export async function startFixtureRuntime(env: Readonly<Record<string, string>> = {}, location = API_FIXTURE): Promise<DevRuntime> {
   const config = loadConfig('dev', {
     FRESHET_DEV_EVENT_LOG_DIR: 'memory://',
     FRESHET_API_PORT: '0',
@@ -16,7 +16,7 @@ export async function startFixtureRuntime(env: Readonly<Record<string, string>> 
     FRESHET_PLANNER_TICK_MS: '200',
     ...env,
   });
-  return startDevRuntime(config, API_FIXTURE, silentLogger, process.cwd(), () => undefined);
+  return startDevRuntime(config, location, silentLogger, process.cwd(), () => undefined);
 }
 
 export interface Reply<T = Record<string, unknown>> {

@@ -174,15 +174,17 @@ export class ApiService {
     }
   }
 
+  private readonly latestDecision = (asset: string): StoredDecision | undefined => this.follower.decisionsOf(asset).at(-1);
+
   async backfillProgress(id: string): Promise<BackfillProgress> {
     await this.follower.refresh(true);
-    return backfillProgress(this.report(), this.follower.backfill(id));
+    return backfillProgress(this.report(), this.follower.backfill(id), this.latestDecision);
   }
 
   async backfills(): Promise<BackfillProgress[]> {
     await this.follower.refresh();
     const report = this.report();
-    return this.follower.allBackfills().map((b) => backfillProgress(report, b));
+    return this.follower.allBackfills().map((b) => backfillProgress(report, b, this.latestDecision));
   }
 
   async violations(state: 'open' | 'past' | 'all'): Promise<{ readonly open: OpenViolationView[]; readonly past: ViolationEpisode[] }> {

@@ -7,7 +7,7 @@ export { ApiService, type RunView, type OpenViolationView, type FreshnessPoint }
 export { createApiApp, startApiServer, UI_DIR, type ApiServer, type ApiServerOptions } from './create-api-app';
 export { InvalidRequestError, NotFoundError, ConflictError, NotLeadingError } from './errors';
 export { resolveSelection } from './commands/selection';
-export type { BackfillProgress, LaunchedBackfill, BackfillInput } from './commands/backfill';
+export type { BackfillAssetProgress, BackfillProgress, LaunchedBackfill, BackfillInput } from './commands/backfill';
 export type { PlannedRun, MaterializeInput } from './commands/materialize';
 export type { AssetView, AssetStatus, PartitionView, StaleCauseView } from './read-model/asset-views';
 export type { StoredDecision, RunEventView, ViolationEpisode } from './read-model/log-follower';

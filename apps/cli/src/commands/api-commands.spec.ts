@@ -1,4 +1,4 @@
-import { progressBar } from './backfill';
+import { progressBar, waitingLines } from './backfill';
 import { atParameter } from './why';
 import { formatMinutes, renderColumns } from './api-client';
 
@@ -7,6 +7,19 @@ describe('the API commands\' formatting', () => {
     expect(progressBar({ done: 0, failed: 0, total: 4, running: 1, status: 'running' })).toBe('[..............................]   0% 0/4 done, 1 running (running)');
     expect(progressBar({ done: 2, failed: 1, total: 4, running: 0, status: 'running' })).toBe('[###############...............]  50% 2/4 done, 0 running, 1 failed (running)');
     expect(progressBar({ done: 4, failed: 0, total: 4, running: 0, status: 'completed' })).toBe('[##############################] 100% 4/4 done, 0 running (completed)');
+  });
+
+  it('says why a backfill is held back, one line per asset the planner holds', () => {
+    const row = { total: 2, done: 0, failed: 0, running: 0 };
+    expect(
+      waitingLines({
+        assets: [
+          { asset: 'events', ...row, waiting: null },
+          { asset: 'rollup', ...row, waiting: { reasons: ['parentMissing', 'backfillInProgress'], sentence: 'waiting on events: it has never been materialized' } },
+        ],
+      }),
+    ).toEqual(['  waiting: rollup (parentMissing, backfillInProgress): waiting on events: it has never been materialized']);
+    expect(waitingLines({ assets: [{ asset: 'events', ...row, waiting: null }] })).toEqual([]);
   });
 
   it('reads --at HH:MM as today at that local time and passes anything else on', () => {

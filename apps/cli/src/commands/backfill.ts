@@ -40,6 +40,11 @@ export function progressBar(p: Pick<BackfillProgress, 'done' | 'failed' | 'total
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${p.done}/${p.total} done, ${p.running} running${failed} (${p.status})`;
 }
 
+/** Why owed partitions are held back, one line per asset the planner is holding (empty: none). */
+export function waitingLines(p: Pick<BackfillProgress, 'assets'>): string[] {
+  return p.assets.filter((a) => a.waiting !== null).map((a) => `  waiting: ${a.asset} (${a.waiting?.reasons.join(', ') ?? ''}): ${a.waiting?.sentence ?? ''}`);
+}
+
 export async function backfill(asset: string, options: BackfillOptions): Promise<number> {
   const client = ApiClient.from(options);
   const launched = await client.post<LaunchedBackfill>('/api/backfills', { asset, from: options.from, to: options.to, downstream: options.downstream === true });
@@ -51,11 +56,17 @@ export async function backfill(asset: string, options: BackfillOptions): Promise
   }
   const tty = process.stdout.isTTY === true && options.json !== true;
   let last = '';
+  let lastWaiting = '';
   for (;;) {
     const progress = await client.get<BackfillProgress>(`/api/backfills/${encodeURIComponent(launched.backfillId)}`);
     const line = progressBar(progress);
-    if (options.json !== true && line !== last) out(tty ? `\r${line}` : `${line}\n`);
+    // A backfill the planner holds back (say, parents never materialized and not in it) would
+    // otherwise sit at the same percentage with no word of why.
+    const waiting = waitingLines(progress).join('\n');
+    if (options.json !== true && waiting !== lastWaiting && waiting !== '') out(tty ? `\r\x1b[K${waiting}\n` : `${waiting}\n`);
+    if (options.json !== true && (line !== last || (tty && waiting !== lastWaiting))) out(tty ? `\r${line}` : `${line}\n`);
     last = line;
+    lastWaiting = waiting;
     if (progress.status !== 'running') {
       if (tty) out('\n');
       if (options.json === true) printJson(progress);

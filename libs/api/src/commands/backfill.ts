@@ -8,7 +8,7 @@ import type { AssetGraph, AssetNode } from '@freshet/domain';
 import type { TickReport } from '@freshet/runtime';
 import type { EventLog } from '@freshet/storage';
 import { InvalidRequestError, NotFoundError } from '../errors';
-import { BACKFILL_RECORD_TYPE, type BackfillRecord } from '../read-model/log-follower';
+import { BACKFILL_RECORD_TYPE, type BackfillRecord, type StoredDecision } from '../read-model/log-follower';
 
 export interface BackfillInput {
   readonly asset: string;
@@ -101,14 +101,32 @@ export interface BackfillProgress {
   readonly failed: number;
   readonly running: number;
   readonly pending: number;
-  readonly assets: readonly { readonly asset: string; readonly total: number; readonly done: number; readonly failed: number; readonly running: number }[];
+  readonly assets: readonly BackfillAssetProgress[];
 }
 
-export function backfillProgress(report: TickReport, record: BackfillRecord | undefined): BackfillProgress {
+export interface BackfillAssetProgress {
+  readonly asset: string;
+  readonly total: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly running: number;
+  /**
+   * Why partitions of it are still owed and not running: the planner's latest decision held them
+   * back (e.g. `parentMissing` when their parents were never materialized and are not in the
+   * backfill). Null when nothing is held back.
+   */
+  readonly waiting: { readonly reasons: readonly string[]; readonly sentence: string } | null;
+}
+
+/** The planner's latest decision about an asset, if any. */
+export type LatestDecision = (asset: string) => StoredDecision | undefined;
+
+export function backfillProgress(report: TickReport, record: BackfillRecord | undefined, latestDecision: LatestDecision): BackfillProgress {
   if (!record) throw new NotFoundError('no such backfill');
-  const byAsset = new Map<string, { asset: string; total: number; done: number; failed: number; running: number }>();
+  type Row = { -readonly [K in keyof BackfillAssetProgress]: BackfillAssetProgress[K] };
+  const byAsset = new Map<string, Row>();
   for (const ap of record.assetPartitions) {
-    const row = byAsset.get(ap.asset) ?? { asset: ap.asset, total: 0, done: 0, failed: 0, running: 0 };
+    const row = byAsset.get(ap.asset) ?? { asset: ap.asset, total: 0, done: 0, failed: 0, running: 0, waiting: null };
     byAsset.set(ap.asset, row);
     row.total++;
     const node = report.graph.get(ap.asset);
@@ -121,6 +139,12 @@ export function backfillProgress(report: TickReport, record: BackfillRecord | un
     if (entry && entry.storageId > record.storageId) row.done++;
     else if (history.inFlight().has(index)) row.running++;
     else if (attempt && attempt.status === 'failed' && attempt.storageId > record.storageId) row.failed++;
+  }
+  for (const row of byAsset.values()) {
+    if (row.done + row.failed + row.running === row.total) continue;
+    // Held back since the backfill was requested, as a backfill candidate: say why.
+    const d = latestDecision(row.asset);
+    if (d && d.kind === 'skipped' && d.candidateReasons.includes('backfill') && d.tickStorageId > record.storageId) row.waiting = { reasons: d.reasons, sentence: d.sentence };
   }
   const assets = [...byAsset.values()];
   const sum = (f: (r: (typeof assets)[number]) => number): number => assets.reduce((n, r) => n + f(r), 0);

@@ -15,10 +15,10 @@ describe('the API commands\' formatting', () => {
       waitingLines({
         assets: [
           { asset: 'events', ...row, waiting: null },
-          { asset: 'rollup', ...row, waiting: { reasons: ['parentMissing', 'backfillInProgress'], sentence: 'waiting on events: it has never been materialized' } },
+          { asset: 'rollup', ...row, waiting: { reasons: ['parentMissing', 'backfillInProgress'], sentence: 'waiting on events: what rollup reads from it was never materialized' } },
         ],
       }),
-    ).toEqual(['  waiting: rollup (parentMissing, backfillInProgress): waiting on events: it has never been materialized']);
+    ).toEqual(['  waiting: rollup (parentMissing, backfillInProgress): waiting on events: what rollup reads from it was never materialized']);
     expect(waitingLines({ assets: [{ asset: 'events', ...row, waiting: null }] })).toEqual([]);
   });
 

@@ -56,7 +56,8 @@ export function skipPhrase(asset: string, d: ReasonDetail<SkipReason>): string {
     case 'parentOutdated':
       return `waiting on ${list(a)}: ${be(a, 'it has', 'they have')} new upstream data that ${be(a, 'it has', 'they have')} not consumed yet, so ${asset} would run on data about to change`;
     case 'parentMissing':
-      return `waiting on ${list(a)}: ${be(a, 'it has', 'they have')} never been materialized`;
+      // Said of partitions too: the parent may have others, only those this asset reads are missing.
+      return `waiting on ${list(a)}: what ${asset} reads from ${be(a, 'it', 'them')} was never materialized`;
     case 'parentInProgress':
       return `waiting on ${list(a)}: a run in progress is materializing ${be(a, 'it', 'them')}`;
     case 'inProgress':

@@ -90,6 +90,11 @@ export class RangeMap<T> {
     return IndexSet.fromRanges(out);
   }
 
+  /** Every stored value, once per range, in index order. */
+  *values(): IterableIterator<T> {
+    for (const s of this.segments) yield s.value;
+  }
+
   clear(): void {
     this.segments = [];
   }

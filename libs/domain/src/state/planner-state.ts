@@ -22,6 +22,14 @@ import { EMPTY_LINEAGE, MISSING_LINEAGE, mergeLineages, rootLineage, type Lineag
 
 /** Older materializations kept per unpartitioned asset for input pointers that lag behind. */
 const KEPT_UNPARTITIONED_RECORDS = 32;
+/**
+ * Finished runs are looked up only through the attempts and materializations that name them (a
+ * failed attempt's data time, "the parent was updated by a run that also planned the child"). Once
+ * none does, the run is dropped: a long-lived planner otherwise keeps every run it ever saw (about
+ * 2.7 KB for a run of ten assets). The check walks every asset's entries, so it runs only after
+ * this many runs, or as many as are kept, have finished since the last one.
+ */
+const RUN_SWEEP_EVERY = 1000;
 
 export interface RunState {
   readonly runId: string;
@@ -52,6 +60,7 @@ export class PlannerState {
   private activeBackfillsCache: BackfillState[] | null = null;
   private readonly runs = new Map<string, RunState>();
   private readonly activeRunIds = new Set<string>();
+  private finishedSinceSweep = 0;
   private readonly backfills = new Map<string, BackfillState>();
   /** Compute time per asset, learnt from materializations (freshness planning starts refreshes by it). */
   readonly durations = new DurationEstimates();
@@ -376,6 +385,7 @@ export class PlannerState {
     run.finishedStorageId = r.storageId;
     this.activeRunIds.delete(r.runId);
     this.activeRunsCache = null;
+    this.finishedSinceSweep++;
     // Every planned partition the run did not materialize failed, whether or not it is listed.
     for (const [asset, planned] of run.planned) {
       const h = this.historyOf(asset);
@@ -385,6 +395,19 @@ export class PlannerState {
           if (e.value.runId === r.runId) h.setAttempt(e.start, e.end, { runId: r.runId, status: 'failed', storageId: r.storageId, timestamp: r.timestamp });
       h.lastTouchedStorageId = r.storageId;
     }
+    if (this.finishedSinceSweep >= Math.max(RUN_SWEEP_EVERY, this.runs.size - this.activeRunIds.size - this.finishedSinceSweep)) this.dropUnnamedRuns();
+  }
+
+  /** Drops finished runs that no attempt or kept materialization names any more. */
+  private dropUnnamedRuns(): void {
+    this.finishedSinceSweep = 0;
+    const named = new Set<string>();
+    for (const h of this.histories.values()) {
+      for (const a of h.attempts.values()) named.add(a.runId);
+      for (const m of h.materializations.values()) if (m.runId !== null) named.add(m.runId);
+      for (const m of h.materializationsById.values()) if (m.runId !== null) named.add(m.runId);
+    }
+    for (const [runId, run] of this.runs) if (run.finished && !named.has(runId)) this.runs.delete(runId);
   }
 
   private applyBackfillRequested(r: BackfillRequestedRecord): void {

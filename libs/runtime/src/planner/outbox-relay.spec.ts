@@ -52,6 +52,27 @@ describe('OutboxRelay', () => {
     expect(lines.filter((l) => l.startsWith('warn') || l.startsWith('error'))).toEqual([]);
   });
 
+  it('backs off while the event log fails, and publishes again once it answers', async () => {
+    const received: string[] = [];
+    await bus.subscribe({ topics: [TOPIC], group: 'spec', handle: (d) => Promise.resolve(void received.push(d.value.toString())) });
+    await enqueue(['a']);
+    let failing = true;
+    // The real log, failing the way a database that is down does, for as long as `failing` holds.
+    const claim = eventLog.claimOutbox.bind(eventLog);
+    eventLog.claimOutbox = (limit, options) => (failing ? Promise.reject(new Error('connection refused')) : claim(limit, options));
+    relay = new OutboxRelay(eventLog, bus, logger, { pollMs: 10, pruneEveryMs: 60_000 });
+    relay.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const failures = lines.filter((l) => l.startsWith('warn: outbox relay: connection refused'));
+    // Polling every 10 ms would fail ~100 times in a second; doubling waits (10, 20, 40, … ms) fail ~7.
+    expect(failures.length).toBeGreaterThan(2);
+    expect(failures.length).toBeLessThan(12);
+    expect(failures.at(-1)).toMatch(/next poll in \d+ ms\)$/);
+    failing = false;
+    relay.kick();
+    await waitFor(() => received.length === 1, { timeoutMs: 10_000 });
+  });
+
   it('keeps published messages within their retention, so a message appended again is not republished', async () => {
     const received: string[] = [];
     await bus.subscribe({ topics: [TOPIC], group: 'spec', handle: (d) => Promise.resolve(void received.push(d.value.toString())) });

@@ -19,6 +19,8 @@ export interface OutboxRelayOptions {
 }
 
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** After a failed pass the poll waits, doubling up to this: a database that is down is not asked 4 times a second. */
+const MAX_FAILURE_BACKOFF_MS = 10_000;
 const DEFAULT_PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 export class OutboxRelay {
@@ -29,6 +31,9 @@ export class OutboxRelay {
   private pruning?: Promise<void>;
   private active = false;
   private loop?: Promise<void>;
+  /** After failures: polls before this instant are skipped, and the wait after the next failure. */
+  private quietUntil = 0;
+  private backoffMs = 0;
 
   constructor(
     private readonly eventLog: EventLog,
@@ -40,7 +45,9 @@ export class OutboxRelay {
   start(): void {
     if (this.active) return;
     this.active = true;
-    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 250);
+    this.timer = setInterval(() => {
+      if (Date.now() >= this.quietUntil) this.kick();
+    }, this.options.pollMs ?? 250);
     this.pruneTimer = setInterval(() => void this.prune(), this.options.pruneEveryMs ?? DEFAULT_PRUNE_EVERY_MS);
     this.kick();
     void this.prune();
@@ -91,8 +98,11 @@ export class OutboxRelay {
           await this.publish(batch);
           if (!this.active) break;
         }
+        this.backoffMs = 0;
       } catch (error) {
-        this.logger.warn(`outbox relay: ${error instanceof Error ? error.message : String(error)}`);
+        this.backoffMs = Math.min(MAX_FAILURE_BACKOFF_MS, Math.max(this.options.pollMs ?? 250, 2 * this.backoffMs));
+        this.quietUntil = Date.now() + this.backoffMs;
+        this.logger.warn(`outbox relay: ${error instanceof Error ? error.message : String(error)} (next poll in ${this.backoffMs} ms)`);
       }
     }
   }

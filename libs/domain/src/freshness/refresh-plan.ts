@@ -41,12 +41,10 @@ const UNKNOWN_MARGIN_SHARE = 0.5;
 /** A period never opens before eff + 0.1·lag, even when the chain is longer than the lag allows. */
 const MAX_MARGIN_SHARE = 0.9;
 /**
- * An ancestor whose data time is at most this share of the lag short of the required data time is
- * fresh enough: reading it costs the policy a refresh that much earlier next time, refreshing it
- * again costs a run of it and of everything between (a shared ancestor was usually just refreshed
- * for another policy). Never more than half the way from the current data time to the required one.
+ * An ancestor read as it is, though older than required, is never short by more than this share of
+ * the way from the policy's current data time to the required one (see `Planner.acceptance`).
  */
-const SLACK_SHARE = 0.2;
+const MAX_SLACK_SHARE = 0.5;
 /** Without a retry delay, a failed ancestor is retried for a policy after 0.9·lag (Dagster's back-off). */
 const FAILURE_BACKOFF_SHARE = 0.9;
 
@@ -356,7 +354,6 @@ class Planner {
     const margin = (path: Path): number => Math.min(Math.max(floor(path), path.ms + SAFETY_SHARE * lag), MAX_MARGIN_SHARE * lag);
     const cron = cronRefOf(policy.cronSchedule, policy.cronTimezone) !== null;
     let required: Instant;
-    let accepted: Instant;
     if (cron || eff === null) {
       // Cron: the refresh for tick T must start at or after T − lag to carry data ≥ T − lag, and
       // land before T; starting as soon as it may leaves the whole lag for the chain. No data
@@ -367,7 +364,6 @@ class Planner {
         return null;
       }
       required = period.start;
-      accepted = required;
     } else {
       const deadline = eff + lag;
       // The earliest the refresh can need to start: every refreshable ancestor re-run.
@@ -376,18 +372,20 @@ class Planner {
         this.wake(node, required);
         return null;
       }
-      accepted = required - Math.min(SLACK_SHARE * lag, (required - eff) / 2);
     }
+    // Without cron, an ancestor a little older than required may be read as it is (`acceptance`);
+    // with cron or no data time yet, required is a hard floor.
+    const accept = !cron && eff !== null ? this.acceptance(this.walk(node, required, required, lag, null).cone, required, eff) : null;
     // Walked even if the asset itself is in flight (a run that will not reach the required data
     // time): its cone runs now, and the asset once that run has landed.
-    let walk = this.walk(node, accepted, required, lag, null);
+    let walk = this.walk(node, required, required, lag, null, accept);
     if (!cron && eff !== null) {
       const deadline = eff + lag;
       let path = this.conePath(node, walk);
       if (walk.pending.size > 0 && ctx.now + path.ms > deadline) {
         // Waiting for an ancestor in flight would land after the deadline: read what it holds now
         // instead, where that is newer than the asset's own data (late data beats a violation).
-        const hurried = this.walk(node, accepted, required, lag, eff);
+        const hurried = this.walk(node, required, required, lag, eff, accept);
         const hurriedPath = this.conePath(node, hurried);
         if (hurriedPath.ms < path.ms) {
           walk = hurried;
@@ -402,19 +400,44 @@ class Planner {
         const byPath = path.ms + SAFETY_SHARE * lag > floor(path) && margin(path) < MAX_MARGIN_SHARE * lag;
         const landing = path.waits && byPath ? this.firstLanding(walk) : Number.POSITIVE_INFINITY;
         this.wake(node, Number.isFinite(landing) ? landing : opens);
-        if (walk.blockers.length === 0) this.deferred.set(node.index, { asset: node, required: accepted, cone: walk.cone, pending: walk.pending, readAsIs: walk.readAsIs, blockers: [] });
+        if (walk.blockers.length === 0) this.deferred.set(node.index, { asset: node, required, cone: walk.cone, pending: walk.pending, readAsIs: walk.readAsIs, blockers: [] });
         return null;
       }
     }
-    return { asset: node, required: accepted, cone: walk.cone, pending: walk.pending, readAsIs: walk.readAsIs, blockers: walk.blockers };
+    return { asset: node, required, cone: walk.cone, pending: walk.pending, readAsIs: walk.readAsIs, blockers: walk.blockers };
+  }
+
+  /**
+   * The data time at which each member of a cone (all ancestors older than `required`) is read as
+   * it is rather than refreshed. Reading X short by δ makes the policy's data time δ older, so its
+   * next refresh of the whole cone comes δ earlier: δ / (required − eff) of a cone's worth of runs.
+   * Refreshing X now costs X and its own ancestors in the cone. So X is read as it is while δ is at
+   * most that share of the way, `(X and its cone ancestors) / (cone + 1)`, capped at
+   * MAX_SLACK_SHARE: a deep intermediate with a long chain above it is rarely re-run for a few
+   * minutes of data, a staging table next to its source is. (A fixed share of the lag for every
+   * ancestor refreshed shallow ones too rarely and deep ones too often.)
+   */
+  private acceptance(cone: ReadonlySet<number>, required: Instant, eff: Instant): Map<number, Instant> {
+    const above = new Map<number, Set<number>>();
+    const out = new Map<number, Instant>();
+    const runs = cone.size + 1;
+    // Node indices are topological: a member's cone parents come first.
+    for (const i of [...cone].sort((a, b) => a - b)) {
+      const mine = new Set<number>([i]);
+      for (const e of this.ctx.graph.node(i).parents) for (const j of above.get(e.parent) ?? []) mine.add(j);
+      above.set(i, mine);
+      out.set(i, required - Math.min(MAX_SLACK_SHARE, mine.size / runs) * (required - eff));
+    }
+    return out;
   }
 
   /**
    * The refresh cone of `node` for data time `required`, what it waits for, and what it cannot
    * get. With `readAbove`, an ancestor in flight whose current data time is newer than that is
-   * read as it is rather than waited for.
+   * read as it is rather than waited for; with `accept`, an ancestor at or above its own acceptance
+   * is read as it is though older than `required`.
    */
-  private walk(node: AssetNode, required: Instant, full: Instant, lag: number, readAbove: Instant | null): Walk {
+  private walk(node: AssetNode, required: Instant, full: Instant, lag: number, readAbove: Instant | null, accept: ReadonlyMap<number, Instant> | null = null): Walk {
     const { ctx } = this;
     const cone = new Set<number>();
     const slack = new Set<number>();
@@ -448,7 +471,7 @@ class Planner {
           continue;
         }
         const current = ctx.currentDataTime(parent);
-        if (current !== null && current >= required) {
+        if (current !== null && current >= (accept?.get(parent.index) ?? required)) {
           if (current < full && refreshable(parent) && !ctx.history(parent).hasInFlight()) slack.add(parent.index);
           continue;
         }

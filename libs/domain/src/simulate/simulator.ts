@@ -56,12 +56,15 @@ export class Simulation {
 
   constructor(
     private readonly scenario: Scenario,
-    /** Evaluate every asset on each tick instead of only what changed (must decide the same). */
-    private readonly options: { readonly full?: boolean } = {},
+    /**
+     * `full`: evaluate every asset on each tick instead of only what changed (must decide the
+     * same). `runSweepEvery`: see PlannerStateOptions (tests compare it too).
+     */
+    private readonly options: { readonly full?: boolean; readonly runSweepEvery?: number } = {},
   ) {
     this.specs = [...scenario.assets];
     this.graph = this.build(this.specs, '$.assets');
-    this.state = new PlannerState(this.graph);
+    this.state = new PlannerState(this.graph, options.runSweepEvery === undefined ? {} : { runSweepEvery: options.runSweepEvery });
     this.clock = scenario.start;
   }
 

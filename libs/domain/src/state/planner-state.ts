@@ -31,6 +31,14 @@ const KEPT_UNPARTITIONED_RECORDS = 32;
  */
 const RUN_SWEEP_EVERY = 1000;
 
+export interface PlannerStateOptions {
+  /**
+   * Finished runs checked for dropping after this many more finish (or as many as are kept);
+   * default 1,000. Dropping changes no decision: the property tests compare 1 with never.
+   */
+  readonly runSweepEvery?: number;
+}
+
 export interface RunState {
   readonly runId: string;
   readonly codeLocation: string;
@@ -75,8 +83,11 @@ export class PlannerState {
   private unpartitionedMaterializationIds = new Float64Array(0);
   private unpartitionedLatest: (MaterializationEntry | undefined)[] = [];
 
-  constructor(graph: AssetGraph) {
+  private readonly runSweepEvery: number;
+
+  constructor(graph: AssetGraph, options: PlannerStateOptions = {}) {
     this.graphRef = graph;
+    this.runSweepEvery = options.runSweepEvery ?? RUN_SWEEP_EVERY;
     for (const n of graph.nodes) this.histories.set(n.key, new AssetHistory(n.key, n.partitionsFingerprint));
     this.indexHistories();
   }
@@ -395,7 +406,7 @@ export class PlannerState {
           if (e.value.runId === r.runId) h.setAttempt(e.start, e.end, { runId: r.runId, status: 'failed', storageId: r.storageId, timestamp: r.timestamp });
       h.lastTouchedStorageId = r.storageId;
     }
-    if (this.finishedSinceSweep >= Math.max(RUN_SWEEP_EVERY, this.runs.size - this.activeRunIds.size - this.finishedSinceSweep)) this.dropUnnamedRuns();
+    if (this.finishedSinceSweep >= Math.max(this.runSweepEvery, this.runs.size - this.activeRunIds.size - this.finishedSinceSweep)) this.dropUnnamedRuns();
   }
 
   /** Drops finished runs that no attempt or kept materialization names any more. */

@@ -26,7 +26,10 @@ export interface RunView {
 
 export interface OpenViolationView {
   readonly asset: string;
+  /** Per-partition violations: the oldest overdue partition of a contiguous range. */
   readonly partition: string | null;
+  /** The range of overdue partitions when it holds two or more (the figures are its oldest's). */
+  readonly partitionRange: { readonly first: string; readonly last: string; readonly count: number } | null;
   readonly overdueMinutes: number;
   readonly since: string;
   readonly dataTime: string | null;
@@ -195,6 +198,7 @@ export class ApiService {
         : this.report().result.violations.map((v) => ({
             asset: v.asset,
             partition: v.partition,
+            partitionRange: v.partitionRange ?? null,
             overdueMinutes: v.overdueMinutes,
             since: new Date(v.since).toISOString(),
             dataTime: iso(v.dataTime),
@@ -218,7 +222,8 @@ export class ApiService {
     return {
       runsByStatus,
       overdueAssets: new Set(violations.map((v) => v.asset)).size,
-      openViolations: violations.length,
+      // A range of overdue partitions counts each partition.
+      openViolations: violations.reduce((n, v) => n + (v.partitionRange?.count ?? 1), 0),
       consumerLag: {
         ...((await this.deps.consumerLag?.()) ?? {}),
         ...(report ? { 'planner-evaluation': Math.max(0, latest - report.result.cursor.lastStorageId) } : {}),

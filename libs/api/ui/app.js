@@ -117,7 +117,7 @@ async function graphPage() {
     }
     const { open, past } = await api('/api/violations');
     document.getElementById('violations').innerHTML = open.length + past.length === 0 ? '<p class="muted">None, open or past.</p>' : `<table><tr><th>Asset</th><th>Partition</th><th>State</th><th>Since</th><th>Overdue / lasted</th></tr>
-      ${open.map((v) => `<tr><td><a href="#/asset/${encodeURIComponent(v.asset)}">${esc(v.asset)}</a></td><td>${esc(v.partition ?? '')}</td><td>${badge('overdue')}</td><td>${when(v.since)}</td><td>${minutes(v.overdueMinutes)}</td></tr>`).join('')}
+      ${open.map((v) => `<tr><td><a href="#/asset/${encodeURIComponent(v.asset)}">${esc(v.asset)}</a></td><td>${esc(v.partitionRange ? `${v.partitionRange.first} … ${v.partitionRange.last} (${v.partitionRange.count})` : (v.partition ?? ''))}</td><td>${badge('overdue')}</td><td>${when(v.since)}</td><td>${minutes(v.overdueMinutes)}</td></tr>`).join('')}
       ${past.slice(0, 20).map((v) => `<tr><td><a href="#/asset/${encodeURIComponent(v.asset)}">${esc(v.asset)}</a></td><td>${esc(v.partition ?? '')}</td><td>resolved ${when(v.resolvedAt)}</td><td>${when(v.since)}</td><td>${minutes(v.durationMinutes)}</td></tr>`).join('')}</table>`;
   });
 }

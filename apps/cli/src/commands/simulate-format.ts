@@ -21,7 +21,10 @@ export function formatStep(r: EvaluateStepResult): string {
     lines.push(`    - skipped ${s.asset}${parts} [${s.reasons.join(', ')}] ${s.sentence}`);
   }
   for (const d of r.tick.discarded) lines.push(`    - discarded ${d.sentence}`);
-  for (const v of r.tick.violations) lines.push(`    ! overdue ${ap(v.asset, v.partition)} by ${Math.round(v.overdueMinutes * 10) / 10} min`);
+  for (const v of r.tick.violations) {
+    const which = v.partitionRange ? `${v.asset} [${v.partitionRange.first}..${v.partitionRange.last}] (${v.partitionRange.count} partitions, the oldest)` : ap(v.asset, v.partition);
+    lines.push(`    ! overdue ${which} by ${Math.round(v.overdueMinutes * 10) / 10} min`);
+  }
   for (const f of r.failures) lines.push(`    ✗ ${f}`);
   return lines.join('\n');
 }

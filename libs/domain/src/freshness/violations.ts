@@ -80,9 +80,9 @@ function checkPartitions(node: AssetNode, state: PlannerState, previous: AssetVi
     const deadline = partitionDeadline(policy, w.end);
     return { asset: node.key, partition: partitionKey(node, i), overdueMinutes: (now - deadline) / MINUTE_MS, dataTime: w.end, since: deadline, policy };
   };
-  for (const i of overdue.ascending()) {
-    const v = violationAt(i);
-    if (v) current.push(v);
+  for (const [a, b] of overdue.ranges()) {
+    const v = violationAt(a);
+    if (v) current.push({ ...v, ...rangeOf(node, a, b) });
   }
   // Changes: one per contiguous range of partitions that started (or stopped) being overdue.
   for (const [a, b] of overdue.difference(before).ranges()) {

@@ -110,9 +110,16 @@ export interface StalenessChange {
   readonly status: StalenessStatus;
 }
 
+/**
+ * Something overdue now. Per-partition violations of a time-partitioned asset come one per
+ * contiguous range of overdue partitions (an asset defined with years of missing hourly history is
+ * one entry, not 50,000): `partition` and the figures are those of the range's first (oldest, most
+ * overdue) partition, and `partitionRange` names the range when it holds two or more.
+ */
 export interface Violation {
   readonly asset: string;
   readonly partition: string | null;
+  readonly partitionRange?: PartitionKeyRange;
   readonly overdueMinutes: number;
   /** Asset-level: the data time judged; per partition: the window end. */
   readonly dataTime: Instant | null;

@@ -2,7 +2,7 @@
 
 import { compareStrings } from '../specs/json';
 import type { AssetGraph } from '../graph/asset-graph';
-import type { PartitionKeyRange, TickResult } from '../planner/types';
+import type { PartitionKeyRange, TickResult, Violation } from '../planner/types';
 import type { ScenarioAction } from './scenario';
 
 type EvaluateAction = Extract<ScenarioAction, { kind: 'evaluate' }>;
@@ -21,6 +21,21 @@ function covers(graph: AssetGraph, asset: string, ranges: readonly PartitionKeyR
   const index = defs?.indexOf(partition);
   if (!defs || index === null || index === undefined || !ranges) return false;
   return ranges.some((r) => (defs.indexOf(r.first) ?? Infinity) <= index && index <= (defs.indexOf(r.last) ?? -Infinity));
+}
+
+/** Every partition key a violation covers (its range expanded), or its one partition. */
+function overdueKeys(graph: AssetGraph, v: Violation): (string | null)[] {
+  const defs = graph.get(v.asset)?.partitions;
+  const range = v.partitionRange;
+  if (!range || !defs) return [v.partition];
+  const first = defs.indexOf(range.first);
+  if (first === null) return [v.partition];
+  const keys: string[] = [];
+  for (let i = first; i < first + range.count; i++) {
+    const key = defs.keyAt(i);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
 }
 
 export function checkExpectations(a: EvaluateAction, tick: TickResult, graph: AssetGraph): string[] {
@@ -57,7 +72,7 @@ export function checkExpectations(a: EvaluateAction, tick: TickResult, graph: As
     }
   }
   if (a.expectViolations !== null) {
-    const got = new Set(tick.violations.map((v) => ap(v.asset, v.partition)));
+    const got = new Set(tick.violations.flatMap((v) => overdueKeys(graph, v).map((p) => ap(v.asset, p))));
     const want = new Set(a.expectViolations.map((v) => ap(v.asset, v.partition)));
     const missing = [...want].filter((k) => !got.has(k)).sort(compareStrings);
     const extra = [...got].filter((k) => !want.has(k)).sort(compareStrings);

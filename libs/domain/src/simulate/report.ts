@@ -1,6 +1,7 @@
 // The JSON object per evaluate step of `freshet simulate --json` (scenarios/FORMAT.md).
 
 import { formatInstant } from '../time';
+import type { PartitionKeyRange } from '../planner/types';
 import type { EvaluateStepResult } from './simulator';
 
 export interface StepJson {
@@ -10,7 +11,8 @@ export interface StepJson {
   readonly requested: { asset: string; partition: string | null; reasons: readonly string[]; sentence: string }[];
   readonly skipped: { asset: string; partition: string | null; reasons: readonly string[]; sentence: string }[];
   readonly discarded: { asset: string; partition: string | null }[];
-  readonly violations: { asset: string; partition?: string; overdueMinutes: number }[];
+  /** One per overdue asset, or per contiguous range of overdue partitions (`partitionRange` when two or more). */
+  readonly violations: { asset: string; partition?: string; partitionRange?: PartitionKeyRange; overdueMinutes: number }[];
   readonly expected: { asset: string; partition?: string }[] | null;
   readonly ok: boolean | null;
   readonly failures: readonly string[];
@@ -26,7 +28,12 @@ export function stepJson(scenario: string, r: EvaluateStepResult): StepJson {
       (s.partitions ?? [null]).map((partition) => ({ asset: s.asset, partition, reasons: s.reasons, sentence: s.sentence })),
     ),
     discarded: r.tick.discarded.flatMap((d) => (d.partitions ?? [null]).map((partition) => ({ asset: d.asset, partition }))),
-    violations: r.tick.violations.map((v) => ({ asset: v.asset, ...(v.partition !== null ? { partition: v.partition } : {}), overdueMinutes: Math.round(v.overdueMinutes * 100) / 100 })),
+    violations: r.tick.violations.map((v) => ({
+      asset: v.asset,
+      ...(v.partition !== null ? { partition: v.partition } : {}),
+      ...(v.partitionRange ? { partitionRange: v.partitionRange } : {}),
+      overdueMinutes: Math.round(v.overdueMinutes * 100) / 100,
+    })),
     expected: r.action.expect === null ? null : r.action.expect.map((e) => ({ asset: e.asset, ...(e.partition !== null ? { partition: e.partition } : {}) })),
     ok: r.ok,
     failures: r.failures,

@@ -108,6 +108,9 @@ describe('HTTP API of a running planner', () => {
     expect(c.body.lagMinutes).toEqual(expect.any(Number));
     const report = await call<AssetView>(base, 'GET', '/api/assets/report');
     expect(report.body).toMatchObject({ status: 'missing', freshnessPolicy: { maximumLagMinutes: 0.05 }, dataTime: null });
+    // Never run: its pipeline is unknown, so the fit is a floor of 0 minutes; an asset without a policy has none.
+    expect(report.body.policyFit).toEqual({ pipelineMinutes: 0, partial: true, fit: 'ok' });
+    expect(c.body.policyFit).toBeNull();
     const events = await call<AssetView>(base, 'GET', '/api/assets/events');
     expect(events.body).toMatchObject({ status: 'missing', partitionsKind: 'daily', children: ['events_summary'] });
     expect(events.body.partitions?.total).toBeGreaterThanOrEqual(10);

@@ -164,6 +164,7 @@ async function assetPage(key) {
       <dt>Kind</dt><dd>${esc(asset.kind)} · ${esc(asset.automation)} · code location ${esc(asset.codeLocation)}${asset.codeVersion ? ` · code version ${esc(asset.codeVersion)}` : ''}</dd>
       <dt>Data time</dt><dd>${when(asset.dataTime)}</dd><dt>Lag</dt><dd>${minutes(asset.lagMinutes)}</dd>
       <dt>Freshness policy</dt><dd>${asset.freshnessPolicy ? `at most ${minutes(asset.freshnessPolicy.maximumLagMinutes)} behind${asset.freshnessPolicy.cronSchedule ? ` at ${esc(asset.freshnessPolicy.cronSchedule)}` : ''}` : '–'}</dd>
+      ${asset.policyFit ? `<dt>Pipeline</dt><dd${asset.policyFit.fit === 'ok' ? '' : ' class="error"'}>${asset.policyFit.partial ? 'at least ' : ''}${minutes(asset.policyFit.pipelineMinutes)} of compute before it can land${asset.policyFit.fit === 'tooTight' ? ': the policy is too tight, no refresh can land in time' : asset.policyFit.fit === 'tight' ? ': the policy is tight, any wait makes it late' : ''}</dd>` : ''}
       <dt>Next deadline</dt><dd>${when(asset.nextDeadline)}</dd>
       ${asset.overdueMinutes !== null ? `<dt>Overdue</dt><dd class="error">${minutes(asset.overdueMinutes)}</dd>` : ''}
       <dt>Stale because</dt><dd>${asset.staleCauses.length ? esc(asset.staleCauses.map((c) => c.sentence).join('; ')) : '–'}</dd>

@@ -16,6 +16,7 @@ export { computeDataVersion, currentInputs, dataVersionFor, INITIAL_VERSION } fr
 export { staleCauseSentence, stalenessOf, stalenessSignature, type StaleCause, type StaleCauseDetail, type StalenessStatus } from './versions/staleness';
 export { currentDataTime, effectiveDataTime, failedDataTime, inProgressDataTime } from './data-time/data-time';
 export { executionPeriod, lagMinutes, mergePeriods, nextViolationAt, overdueMinutes, partitionDeadline, type Period } from './freshness/freshness';
+export { policyFit, type PolicyFit } from './freshness/refresh-plan';
 export { CURSOR_VERSION, decodeCursor, emptyCursor, type AssetCursor, type OwedEntry, type PlannerCursor } from './cursor/cursor';
 export { evaluate, type EvaluateOptions } from './planner/evaluate';
 export { partitionsInScope, scopeProgress } from './rules/partition-scope';

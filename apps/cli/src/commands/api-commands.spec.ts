@@ -1,4 +1,5 @@
 import { progressBar, waitingLines } from './backfill';
+import { fitNote } from './status';
 import { atParameter } from './why';
 import { formatMinutes, renderColumns } from './api-client';
 
@@ -20,6 +21,16 @@ describe('the API commands\' formatting', () => {
       }),
     ).toEqual(['  waiting: rollup (parentMissing, backfillInProgress): waiting on events: what rollup reads from it was never materialized']);
     expect(waitingLines({ assets: [{ asset: 'events', ...row, waiting: null }] })).toEqual([]);
+  });
+
+  it('warns in the status of a policy its pipeline leaves little or no room for', () => {
+    const policy = { maximumLagMinutes: 60 };
+    expect(fitNote({ freshnessPolicy: policy, policyFit: { pipelineMinutes: 29, partial: false, fit: 'tight' } })).toBe('policy tight: its pipeline takes 29m of its 60m lag, any wait makes it late');
+    expect(fitNote({ freshnessPolicy: policy, policyFit: { pipelineMinutes: 58, partial: true, fit: 'tooTight' } })).toBe(
+      'policy too tight: its pipeline takes at least 58m of its 60m lag, no refresh can land in time',
+    );
+    expect(fitNote({ freshnessPolicy: policy, policyFit: { pipelineMinutes: 10, partial: false, fit: 'ok' } })).toBe('');
+    expect(fitNote({ freshnessPolicy: null, policyFit: null })).toBe('');
   });
 
   it('reads --at HH:MM as today at that local time and passes anything else on', () => {

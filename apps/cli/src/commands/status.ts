@@ -34,6 +34,14 @@ export async function status(options: StatusOptions): Promise<number> {
   return 0;
 }
 
+/** A policy its pipeline leaves little or no room for: said before the alerts say it. */
+export function fitNote(a: Pick<AssetView, 'policyFit' | 'freshnessPolicy'>): string {
+  const fit = a.policyFit;
+  if (!fit || fit.fit === 'ok' || !a.freshnessPolicy) return '';
+  const pipeline = `its pipeline takes ${fit.partial ? 'at least ' : ''}${formatMinutes(fit.pipelineMinutes)} of its ${formatMinutes(a.freshnessPolicy.maximumLagMinutes)} lag`;
+  return fit.fit === 'tooTight' ? `policy too tight: ${pipeline}, no refresh can land in time` : `policy tight: ${pipeline}, any wait makes it late`;
+}
+
 export function statusTable(assets: readonly AssetView[]): string {
   const rows = assets.map((a) => [
     a.key,
@@ -41,7 +49,7 @@ export function statusTable(assets: readonly AssetView[]): string {
     formatTime(a.dataTime),
     formatMinutes(a.lagMinutes),
     formatTime(a.nextDeadline),
-    a.overdueMinutes !== null ? `overdue by ${formatMinutes(a.overdueMinutes)}` : a.staleCauses.map((c) => c.sentence).join('; '),
+    [a.overdueMinutes !== null ? `overdue by ${formatMinutes(a.overdueMinutes)}` : a.staleCauses.map((c) => c.sentence).join('; '), fitNote(a)].filter((t) => t !== '').join('; '),
   ]);
   return renderColumns([['ASSET', 'STATUS', 'DATA TIME', 'LAG', 'NEXT DEADLINE', 'WHY'], ...rows]);
 }

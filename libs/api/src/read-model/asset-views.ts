@@ -1,7 +1,7 @@
 // What the API and the UI show about each asset, computed from the leading planner's own graph
 // and state (its latest tick), so they show exactly what the planner sees: status (fresh, stale,
 // overdue, missing, running), data time, lag, next deadline, staleness causes, partitions.
-import { IndexSet, currentDataTime, nextViolationAt, scopeProgress, staleCauseSentence, stalenessOf, type AssetNode, type StaleCauseDetail } from '@freshet/domain';
+import { IndexSet, currentDataTime, nextViolationAt, policyFit, scopeProgress, staleCauseSentence, stalenessOf, type AssetNode, type StaleCauseDetail } from '@freshet/domain';
 import type { TickReport } from '@freshet/runtime';
 
 export const ASSET_STATUSES = ['fresh', 'stale', 'overdue', 'missing', 'running', 'source'] as const;
@@ -41,6 +41,11 @@ export interface AssetView {
   readonly partitionsKind: string | null;
   readonly lastMaterializedAt: string | null;
   readonly description: string | null;
+  /**
+   * How the asset's own freshness policy fits its pipeline (unpartitioned assets with a policy):
+   * the longest chain of compute minutes a refresh may re-run, from the durations seen so far.
+   */
+  readonly policyFit: { readonly pipelineMinutes: number; readonly partial: boolean; readonly fit: 'ok' | 'tight' | 'tooTight' } | null;
 }
 
 export interface PartitionView {
@@ -62,6 +67,11 @@ function automationName(node: AssetNode): string {
   const spec = node.spec.automation;
   if (spec === undefined) return 'reconcile';
   return typeof spec === 'string' ? spec : 'custom';
+}
+
+function fitView(graph: TickReport['graph'], state: TickReport['state'], node: AssetNode): AssetView['policyFit'] {
+  const fit = policyFit(graph, state, node);
+  return fit ? { pipelineMinutes: minutes(fit.pipelineMs), partial: fit.partial, fit: fit.fit } : null;
 }
 
 export function assetView(report: TickReport, node: AssetNode, now: number): AssetView {
@@ -112,6 +122,7 @@ export function assetView(report: TickReport, node: AssetNode, now: number): Ass
     partitionsKind: node.partitions ? node.partitions.spec.kind : null,
     lastMaterializedAt: iso(lastMaterialized),
     description: descriptionOf(node),
+    policyFit: fitView(graph, state, node),
   };
 }
 

@@ -1,12 +1,13 @@
 // Demand-driven freshness planning (README "Freshness planning"): the refresh cone, waiting on
 // ancestors, duration-aware periods, and the duration estimates they rest on.
 
-import { buildAssetGraph } from '../graph/asset-graph';
+import { buildAssetGraph, type AssetNode } from '../graph/asset-graph';
 import { evaluate } from '../planner/evaluate';
 import type { NewRecord } from '../records/records';
 import { play, requestedKeys, skippedReasons } from '../simulate/play';
 import { DurationEstimates } from '../state/durations';
 import { PlannerState } from '../state/planner-state';
+import { policyFit } from './refresh-plan';
 import { currentInputs } from '../versions/data-version';
 
 const MINUTE = 60_000;
@@ -169,5 +170,34 @@ describe('demands sharing a cone member', () => {
     // in the run: y opens at 60 − (1.1 × (20 + 1) + 3) = 33.9 min, not 54.
     expect(requested(25, 33)).not.toContain('y');
     expect(requested(25, 34)).toEqual(expect.arrayContaining(['b', 'c', 'y']));
+  });
+});
+
+describe('policyFit', () => {
+  const specs = [
+    { key: 'src', kind: 'observableSource' as const },
+    { key: 'stage', deps: ['src'], codeVersion: '1' },
+    { key: 'mart', deps: ['stage'], codeVersion: '1', freshness: { maximumLagMinutes: 60 } },
+  ];
+  const fitAfter = (stageMinutes: number | null, martMinutes: number): ReturnType<typeof policyFit> => {
+    const graph = buildAssetGraph(specs);
+    const state = new PlannerState(graph);
+    let id = 1;
+    const t0 = Date.parse('2024-01-01T00:00:00Z');
+    state.apply({ type: 'observation', asset: 'src', partition: null, dataVersion: 'v1', storageId: id++, timestamp: t0 });
+    if (stageMinutes !== null)
+      state.apply({ type: 'materialization', asset: 'stage', partition: null, runId: 'r', codeVersion: '1', dataVersion: 's1', inputs: {}, dataTime: null, durationMs: stageMinutes * 60_000, storageId: id++, timestamp: t0 + 1 });
+    state.apply({ type: 'materialization', asset: 'mart', partition: null, runId: 'r', codeVersion: '1', dataVersion: 'm1', inputs: {}, dataTime: null, durationMs: martMinutes * 60_000, storageId: id++, timestamp: t0 + 2 });
+    return policyFit(graph, state, graph.get('mart') as AssetNode);
+  };
+
+  it('sums the longest chain of compute a refresh may re-run against the lag', () => {
+    expect(fitAfter(5, 10)).toEqual({ pipelineMs: 15 * 60_000, partial: false, fit: 'ok' });
+    expect(fitAfter(20, 10)).toEqual({ pipelineMs: 30 * 60_000, partial: false, fit: 'tight' });
+    expect(fitAfter(40, 20)).toEqual({ pipelineMs: 60 * 60_000, partial: false, fit: 'tooTight' });
+  });
+
+  it('says when a step on the chain was never timed', () => {
+    expect(fitAfter(null, 10)).toEqual({ pipelineMs: 10 * 60_000, partial: true, fit: 'ok' });
   });
 });

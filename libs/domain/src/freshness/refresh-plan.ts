@@ -10,12 +10,12 @@
 // state and `now`), and memoized on the tick context.
 
 import { dataTimeAfterRun, effectiveDataTime, failedDataTime } from '../data-time/data-time';
-import type { AssetNode } from '../graph/asset-graph';
+import type { AssetGraph, AssetNode } from '../graph/asset-graph';
 import type { Instant } from '../partitions/types';
 import type { TickContext } from '../planner/context';
 import type { SkipReason } from '../planner/types';
 import { UNPARTITIONED } from '../state/asset-history';
-import type { RunState } from '../state/planner-state';
+import type { PlannerState, RunState } from '../state/planner-state';
 import { executionPeriod, lagMs, MINUTE_MS } from './freshness';
 import { cronRefOf } from './policy-clock';
 
@@ -94,6 +94,50 @@ export function holdsFreshnessDemand(node: AssetNode): boolean {
 /** Can the planner request this ancestor for a downstream policy? */
 function refreshable(node: AssetNode): boolean {
   return node.kind === 'materializable' && !node.partitions && node.selected && node.automation.materializeOn.has('freshness');
+}
+
+/** Above this share of the lag, a policy's pipeline leaves little room for any wait. */
+const TIGHT_PIPELINE_SHARE = 0.4;
+
+/** How a freshness policy fits the pipeline behind it, from the compute durations seen so far. */
+export interface PolicyFit {
+  /**
+   * The longest chain of estimated compute durations through the ancestors a refresh may re-run,
+   * the asset included (a step never timed counts 0; then `partial`).
+   */
+  readonly pipelineMs: number;
+  readonly partial: boolean;
+  /**
+   * `tooTight`: the pipeline takes 90 % of the lag or more; no refresh can start early enough
+   * (the planner opens refreshes at most 0.9·lag before the deadline). `tight`: over 40 %; a
+   * refresh that waits for a shared ancestor another policy's run holds will often land late.
+   */
+  readonly fit: 'ok' | 'tight' | 'tooTight';
+}
+
+/** The fit of `node`'s own policy (unpartitioned assets with one), else null. */
+export function policyFit(graph: AssetGraph, state: PlannerState, node: AssetNode): PolicyFit | null {
+  const policy = node.freshness;
+  if (!policy || node.partitions || node.kind !== 'materializable') return null;
+  const memo = new Map<number, { ms: number; partial: boolean }>();
+  const pathOf = (n: AssetNode): { ms: number; partial: boolean } => {
+    const hit = memo.get(n.index);
+    if (hit) return hit;
+    let longest = { ms: 0, partial: false };
+    for (const e of n.parents) {
+      const p = graph.node(e.parent);
+      if (!refreshable(p)) continue;
+      const up = pathOf(p);
+      longest = { ms: Math.max(longest.ms, up.ms), partial: longest.partial || up.partial };
+    }
+    const own = state.durations.estimate(n.key);
+    const out = { ms: longest.ms + (own ?? 0), partial: longest.partial || own === null };
+    memo.set(n.index, out);
+    return out;
+  };
+  const { ms, partial } = pathOf(node);
+  const lag = lagMs(policy);
+  return { pipelineMs: ms, partial, fit: ms >= MAX_MARGIN_SHARE * lag ? 'tooTight' : ms > TIGHT_PIPELINE_SHARE * lag ? 'tight' : 'ok' };
 }
 
 const plans = new WeakMap<TickContext, RefreshPlan>();

@@ -398,10 +398,14 @@ class Planner {
     const margin = (path: Path): number => Math.min(Math.max(floor(path), path.ms + SAFETY_SHARE * lag), MAX_MARGIN_SHARE * lag);
     const cron = cronRefOf(policy.cronSchedule, policy.cronTimezone) !== null;
     let required: Instant;
-    if (cron || eff === null) {
+    if (eff === null) {
+      // No data time yet (never built): due now, for data of the last `lag` (reference §2.6),
+      // with or without cron. A cron policy would otherwise wait for the window of its next tick:
+      // an asset defined after today's 09:00 stayed missing until midnight, with no deadline shown.
+      required = ctx.now - lag;
+    } else if (cron) {
       // Cron: the refresh for tick T must start at or after T − lag to carry data ≥ T − lag, and
-      // land before T; starting as soon as it may leaves the whole lag for the chain. No data
-      // time yet: due now, for data of the last `lag` (reference §2.6). Either is a hard floor.
+      // land before T; starting as soon as it may leaves the whole lag for the chain. A hard floor.
       const period = executionPeriod(policy, eff, ctx.now);
       if (period.start > ctx.now) {
         this.wake(node, period.start);

@@ -115,31 +115,6 @@ export interface PolicyFit {
   readonly fit: 'ok' | 'tight' | 'tooTight';
 }
 
-/** The fit of `node`'s own policy (unpartitioned assets with one), else null. */
-export function policyFit(graph: AssetGraph, state: PlannerState, node: AssetNode): PolicyFit | null {
-  const policy = node.freshness;
-  if (!policy || node.partitions || node.kind !== 'materializable') return null;
-  const memo = new Map<number, { ms: number; partial: boolean }>();
-  const pathOf = (n: AssetNode): { ms: number; partial: boolean } => {
-    const hit = memo.get(n.index);
-    if (hit) return hit;
-    let longest = { ms: 0, partial: false };
-    for (const e of n.parents) {
-      const p = graph.node(e.parent);
-      if (!refreshable(p)) continue;
-      const up = pathOf(p);
-      longest = { ms: Math.max(longest.ms, up.ms), partial: longest.partial || up.partial };
-    }
-    const own = state.durations.estimate(n.key);
-    const out = { ms: longest.ms + (own ?? 0), partial: longest.partial || own === null };
-    memo.set(n.index, out);
-    return out;
-  };
-  const { ms, partial } = pathOf(node);
-  const lag = lagMs(policy);
-  return { pipelineMs: ms, partial, fit: ms >= MAX_MARGIN_SHARE * lag ? 'tooTight' : ms > TIGHT_PIPELINE_SHARE * lag ? 'tight' : 'ok' };
-}
-
 const plans = new WeakMap<TickContext, RefreshPlan>();
 /**
  * The latest planner, kept alive like the tick context (see `evaluate`): once no Planner is
@@ -178,6 +153,37 @@ function longer(a: Path, b: Path): Path {
 
 function then(start: Path, step: Path): Path {
   return { ms: start.ms + step.ms, unknown: start.unknown || step.unknown, waits: start.waits };
+}
+
+/** A step's estimated duration, `headroom` times over (a step never timed: 0, and `unknown`). */
+function stepPath(state: PlannerState, node: AssetNode, headroom: number): Path {
+  const ms = state.durations.estimate(node.key);
+  return ms === null ? { ms: 0, unknown: true, waits: false } : { ms: headroom * ms, unknown: false, waits: false };
+}
+
+/** The longest chain of steps through the refreshable ancestors a refresh may re-run, ending at `node`. */
+function refreshChain(graph: AssetGraph, node: AssetNode, step: (n: AssetNode) => Path, memo: (Path | undefined)[]): Path {
+  const hit = memo[node.index];
+  if (hit) return hit;
+  let longest = NO_PATH;
+  for (const e of node.parents) {
+    const p = graph.node(e.parent);
+    if (refreshable(p)) longest = longer(longest, refreshChain(graph, p, step, memo));
+  }
+  const out = then(longest, step(node));
+  memo[node.index] = out;
+  return out;
+}
+
+/** The fit of `node`'s own policy (unpartitioned assets with one), else null. */
+export function policyFit(graph: AssetGraph, state: PlannerState, node: AssetNode): PolicyFit | null {
+  const policy = node.freshness;
+  if (!policy || node.partitions || node.kind !== 'materializable') return null;
+  // The expected chain, without the planner's headroom.
+  const chain = refreshChain(graph, node, (n) => stepPath(state, n, 1), []);
+  const lag = lagMs(policy);
+  const fit = chain.ms >= MAX_MARGIN_SHARE * lag ? 'tooTight' : chain.ms > TIGHT_PIPELINE_SHARE * lag ? 'tight' : 'ok';
+  return { pipelineMs: chain.ms, partial: chain.unknown, fit };
 }
 
 /** An ancestor in flight that the demand waits for. */
@@ -292,21 +298,11 @@ class Planner {
 
   /** A step's estimated duration, `headroom` times over. */
   private step(node: AssetNode, headroom = PATH_HEADROOM): Path {
-    const ms = this.ctx.state.durations.estimate(node.key);
-    return ms === null ? { ms: 0, unknown: true, waits: false } : { ms: headroom * ms, unknown: false, waits: false };
+    return stepPath(this.ctx.state, node, headroom);
   }
 
   private fullPath(node: AssetNode): Path {
-    const memo = this.fullPathMemo[node.index];
-    if (memo) return memo;
-    let longest = NO_PATH;
-    for (const e of node.parents) {
-      const p = this.ctx.graph.node(e.parent);
-      if (refreshable(p)) longest = longer(longest, this.fullPath(p));
-    }
-    const out = then(longest, this.step(node));
-    this.fullPathMemo[node.index] = out;
-    return out;
+    return refreshChain(this.ctx.graph, node, (n) => this.step(n), this.fullPathMemo);
   }
 
   /**

@@ -2,6 +2,7 @@
 // and from the event log (stored ticks, runs, backfills, violations); writes through the event log
 // the way the planner writes (request records and the outbox; backfill records). Controllers only
 // decode, call one method and encode.
+import type { PartitionKeyRange } from '@freshet/domain';
 import type { TickReport } from '@freshet/runtime';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '@freshet/storage';
 import type { ApiDeps } from './api-deps';
@@ -29,7 +30,7 @@ export interface OpenViolationView {
   /** Per-partition violations: the oldest overdue partition of a contiguous range. */
   readonly partition: string | null;
   /** The range of overdue partitions when it holds two or more (the figures are its oldest's). */
-  readonly partitionRange: { readonly first: string; readonly last: string; readonly count: number } | null;
+  readonly partitionRange: PartitionKeyRange | null;
   readonly overdueMinutes: number;
   readonly since: string;
   readonly dataTime: string | null;

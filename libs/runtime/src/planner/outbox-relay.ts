@@ -18,6 +18,7 @@ export interface OutboxRelayOptions {
   readonly pruneEveryMs?: number;
 }
 
+const DEFAULT_POLL_MS = 250;
 const DEFAULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** After a failed pass the poll waits, doubling up to this: a database that is down is not asked 4 times a second. */
 const MAX_FAILURE_BACKOFF_MS = 10_000;
@@ -47,7 +48,7 @@ export class OutboxRelay {
     this.active = true;
     this.timer = setInterval(() => {
       if (Date.now() >= this.quietUntil) this.kick();
-    }, this.options.pollMs ?? 250);
+    }, this.options.pollMs ?? DEFAULT_POLL_MS);
     this.pruneTimer = setInterval(() => void this.prune(), this.options.pruneEveryMs ?? DEFAULT_PRUNE_EVERY_MS);
     this.kick();
     void this.prune();
@@ -100,7 +101,7 @@ export class OutboxRelay {
         }
         this.backoffMs = 0;
       } catch (error) {
-        this.backoffMs = Math.min(MAX_FAILURE_BACKOFF_MS, Math.max(this.options.pollMs ?? 250, 2 * this.backoffMs));
+        this.backoffMs = Math.min(MAX_FAILURE_BACKOFF_MS, Math.max(this.options.pollMs ?? DEFAULT_POLL_MS, 2 * this.backoffMs));
         this.quietUntil = Date.now() + this.backoffMs;
         this.logger.warn(`outbox relay: ${error instanceof Error ? error.message : String(error)} (next poll in ${this.backoffMs} ms)`);
       }

@@ -138,8 +138,9 @@ export class PlannerCore {
     this.batcher = new IngestBatcher(deps.eventLog, (inserted) => {
       if (inserted > 0) this.requestTick();
     });
+    // The relay owns its defaults; only what was set is passed on.
     this.relay = new OutboxRelay(deps.eventLog, deps.bus, deps.logger, {
-      pollMs: options.relayPollMs ?? 250,
+      ...(options.relayPollMs !== undefined ? { pollMs: options.relayPollMs } : {}),
       ...(options.outboxRetentionMs !== undefined ? { retentionMs: options.outboxRetentionMs } : {}),
     });
   }

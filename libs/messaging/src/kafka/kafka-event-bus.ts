@@ -19,7 +19,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { deliverBatchWithRetries } from '../batch-delivery';
-import { deadLetterMessage, deliverWithRetries, normalizeHeaders, retryPolicy, type RetryPolicy } from '../delivery';
+import { deadLetterMessage, deliverWithRetries, normalizeHeaders, retryPolicy, type DeadLetterContext, type RetryPolicy } from '../delivery';
 import { BusUnavailableError } from '../errors';
 import { DEFAULT_MAX_BATCH_SIZE, type BusMessage, type Delivery, type EventBus, type SubscribeOptions, type Subscription, type SubscriptionHealth } from '../event-bus.port';
 import { consoleBusLogger, type BusLogger } from '../logger';
@@ -247,6 +247,18 @@ export class KafkaEventBus implements EventBus {
     });
   }
 
+  /** The dead letter for a message the handler gave up on, named after this service and group. */
+  private deadLetterOf(message: Omit<Delivery, 'attempt'>, group: string, failure: Pick<DeadLetterContext, 'reason' | 'nonRetriable' | 'attempts'>): BusMessage {
+    return deadLetterMessage(message, {
+      service: this.options.service ?? this.options.clientId,
+      group,
+      reason: failure.reason,
+      nonRetriable: failure.nonRetriable,
+      attempts: failure.attempts,
+      failedAt: (this.options.clock ?? Date.now)(),
+    });
+  }
+
   private async deliverOne(
     consumer: Consumer,
     options: SubscribeOptions,
@@ -269,16 +281,7 @@ export class KafkaEventBus implements EventBus {
     if (outcome.status === 'deadLetter') {
       this.logger.warn(`kafka bus: ${topic}[${partition}]@${message.offset} → ${this.deadLetterTopic}: ${outcome.reason}`);
       // If this throws, nothing is committed and kafkajs delivers the message again.
-      await this.publish(this.deadLetterTopic, [
-        deadLetterMessage(base, {
-          service: this.options.service ?? this.options.clientId,
-          group: options.group,
-          reason: outcome.reason,
-          nonRetriable: outcome.nonRetriable,
-          attempts: outcome.attempts,
-          failedAt: (this.options.clock ?? Date.now)(),
-        }),
-      ]);
+      await this.publish(this.deadLetterTopic, [this.deadLetterOf(base, options.group, outcome)]);
     }
     // The committed offset is the next one to read.
     await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
@@ -320,16 +323,7 @@ export class KafkaEventBus implements EventBus {
         // If this throws, nothing of the chunk is committed and kafkajs delivers it again.
         await this.publish(
           this.deadLetterTopic,
-          outcome.deadLetters.map((letter) =>
-            deadLetterMessage(letter.message, {
-              service: this.options.service ?? this.options.clientId,
-              group: options.group,
-              reason: letter.reason,
-              nonRetriable: letter.nonRetriable,
-              attempts: letter.attempts,
-              failedAt: (this.options.clock ?? Date.now)(),
-            }),
-          ),
+          outcome.deadLetters.map((letter) => this.deadLetterOf(letter.message, options.group, letter)),
         );
       }
       const last = (chunk[chunk.length - 1] as Omit<Delivery, 'attempt'>).offset;
